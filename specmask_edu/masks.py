@@ -1,0 +1,446 @@
+r"""Every spectral mask of the course, real-valued and complex.
+
+Notation used in all docstrings: :math:`S` is the target STFT, :math:`Y` the mixture STFT and
+:math:`N = Y - S` the interference, all complex arrays shaped ``(freq, frames)``. A mask :math:`M` gives
+the estimate :math:`\hat S = M \odot Y` (see :func:`specmask_edu.separation.apply_mask`).
+
+* Real-valued masks scale the magnitude and keep the mixture phase:
+  random (the source article's baseline), IBM, IRM, Wiener, IAM, PSM, multi-source soft masks.
+  Taught in ``notebooks/02_real_masks.ipynb`` and ``notebooks/03_phase_matters.ipynb`` (PSM).
+* Complex masks also rotate the phase: random :math:`A e^{j\phi}`, cIRM :math:`S/Y`, polar construction,
+  compression and bounding. Taught in ``notebooks/04_complex_masks.ipynb``.
+
+Silent bins. No mask is ever NaN or infinite. Every division is guarded inside the division:
+where the denominator is below ``EPS`` (``1e-12`` in STFT magnitude units) the mask takes a documented
+value instead (see each function's *Silent bins* note).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import (
+    SpecmaskInputError,
+    as_mask,
+    as_rng,
+    as_stft,
+    check_finite_number,
+    check_same_shape,
+)
+
+__all__ = [
+    "EPS",
+    "random_real_mask",
+    "random_complex_mask",
+    "ideal_binary_mask",
+    "ideal_ratio_mask",
+    "wiener_mask",
+    "ideal_amplitude_mask",
+    "phase_sensitive_mask",
+    "soft_masks",
+    "polar_mask",
+    "complex_ideal_ratio_mask",
+    "compress_mask",
+    "decompress_mask",
+    "bound_complex_mask",
+    "oracle_mask",
+    "ORACLE_MASKS",
+    "ibm",
+    "irm",
+    "iam",
+    "psm",
+    "cirm",
+]
+
+#: Smallest denominator (STFT magnitude units) a mask divides by; below it the silent-bin value is used.
+EPS = 1e-12
+
+
+def _safe_divide(numerator, denominator, fill, threshold):
+    """``numerator / denominator`` where ``|denominator| > threshold``, else ``fill`` (never NaN/Inf)."""
+    numerator = np.asarray(numerator)
+    denominator = np.asarray(denominator)
+    out_dtype = np.result_type(numerator, denominator, np.float64)
+    out = np.full(np.broadcast(numerator, denominator).shape, fill, dtype=out_dtype)
+    np.divide(numerator, denominator, out=out, where=np.abs(denominator) > threshold)
+    return out
+
+
+def _target_and_mixture(target, mixture):
+    S = as_stft(target, "target")
+    Y = as_stft(mixture, "mixture")
+    check_same_shape(
+        S,
+        Y,
+        "target",
+        "mixture",
+        "Compute both with the same STFTConfig from waveforms of the same length.",
+    )
+    return S, Y
+
+
+def _check_shape(shape):
+    try:
+        shape = tuple(int(s) for s in np.atleast_1d(shape))
+    except (TypeError, ValueError):
+        raise SpecmaskInputError(f"`shape` must be a tuple of sizes such as (257, 626), got {shape!r}.") from None
+    if any(s <= 0 for s in shape):
+        raise SpecmaskInputError(f"`shape` must contain positive sizes, got {shape}.")
+    return shape
+
+
+# --------------------------------------------------------------------------- random baselines
+
+
+def random_real_mask(shape, rng=None) -> np.ndarray:
+    r"""Random real mask, uniform in [0, 1): the baseline of the source article's script.
+
+    .. math:: M[k, m] \sim \mathcal{U}[0, 1)
+
+    The article used ``np.random.rand(*magnitude.shape)``; here the randomness comes from ``rng`` so the
+    result is reproducible. A random mask knows nothing about the target, so it does not separate: it
+    only lowers the level (by about 4.8 dB in power on average, since :math:`E[M^2] = 1/3`) and adds
+    musical-noise-like fluctuations.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(freq, frames)``, usually ``X.shape`` of the STFT to mask.
+    rng : None, int or numpy.random.Generator
+        Seed or generator.
+
+    Returns
+    -------
+    ndarray of float64 in [0, 1)
+    """
+    return as_rng(rng).random(_check_shape(shape))
+
+
+def random_complex_mask(shape, rng=None) -> np.ndarray:
+    r"""Random complex mask :math:`A e^{j\phi}` as in the source article's script.
+
+    .. math:: A \sim \mathcal{U}[0, 1), \quad \phi \sim \mathcal{U}[0, 2\pi), \quad M = A\, e^{j\phi}
+
+    Besides scaling each bin like :func:`random_real_mask`, it scrambles the phase, so consecutive frames
+    no longer add up coherently in the inverse STFT: the result sounds noisy and "phasey".
+
+    Returns
+    -------
+    ndarray of complex128 with ``|M| < 1``
+    """
+    shape = _check_shape(shape)
+    rng = as_rng(rng)
+    amplitude = rng.random(shape)
+    phase = rng.random(shape) * 2.0 * np.pi
+    return polar_mask(amplitude, phase)
+
+
+# --------------------------------------------------------------------------- real-valued oracle masks
+
+
+def ideal_binary_mask(target, mixture, lc_db: float = 0.0) -> np.ndarray:
+    r"""Ideal binary mask (IBM) with a local criterion ``lc_db``.
+
+    .. math::
+
+        M_\mathrm{IBM}[k, m] = \begin{cases} 1 & 10\log_{10}\dfrac{|S|^2}{|N|^2} > \mathrm{LC} \\
+        0 & \text{otherwise} \end{cases}, \qquad N = Y - S
+
+    Range: {0, 1} (float64). Silent bins (:math:`S = N = 0`): 0. The comparison is made as
+    :math:`|S|^2 > 10^{\mathrm{LC}/10} |N|^2`, so there is no division at all.
+
+    Parameters
+    ----------
+    target, mixture : complex ndarray (freq, frames)
+        STFTs of the target and of the mixture.
+    lc_db : float
+        Local criterion in dB. Raising it keeps fewer bins (cleaner but more distorted); the usual values
+        are between -10 and +5 dB.
+
+    References
+    ----------
+    Wang, D. (2005). On ideal binary mask as the computational goal of auditory scene analysis.
+    Wang, Y., Narayanan, A., & Wang, D. (2014). On training targets for supervised speech separation.
+    IEEE/ACM TASLP 22(12).
+    """
+    S, Y = _target_and_mixture(target, mixture)
+    lc_db = check_finite_number(lc_db, "lc_db")
+    target_power = np.abs(S) ** 2
+    interference_power = np.abs(Y - S) ** 2
+    return (target_power > 10.0 ** (lc_db / 10.0) * interference_power).astype(np.float64)
+
+
+def ideal_ratio_mask(target, mixture, beta: float = 0.5) -> np.ndarray:
+    r"""Ideal ratio mask (IRM) with exponent :math:`\beta`.
+
+    .. math:: M_\mathrm{IRM} = \left(\frac{|S|^2}{|S|^2 + |N|^2}\right)^{\beta}, \qquad N = Y - S
+
+    Range: [0, 1]. :math:`\beta = 0.5` (default) is the square-root Wiener-like IRM of Wang et al.;
+    :math:`\beta = 1` is the Wiener mask (:func:`wiener_mask`). Smaller :math:`\beta` keeps more of the
+    mixture, larger :math:`\beta` suppresses more. Silent bins (:math:`|S|^2 + |N|^2 < \mathrm{EPS}^2`):
+    the ratio is taken as 1/2 (equal share), so Wiener masks of target and interference still sum to 1.
+
+    References
+    ----------
+    Wang, Y., Narayanan, A., & Wang, D. (2014). On training targets for supervised speech separation.
+    IEEE/ACM TASLP 22(12), 1849-1858.
+    """
+    S, Y = _target_and_mixture(target, mixture)
+    beta = check_finite_number(beta, "beta")
+    if beta <= 0:
+        raise SpecmaskInputError(f"`beta` must be positive (0.5 or 1 are usual), got {beta}.")
+    target_power = np.abs(S) ** 2
+    total_power = target_power + np.abs(Y - S) ** 2
+    ratio = _safe_divide(target_power, total_power, fill=0.5, threshold=EPS**2)
+    return np.clip(ratio, 0.0, 1.0) ** beta
+
+
+def wiener_mask(target, mixture) -> np.ndarray:
+    r"""Wiener mask: the IRM with :math:`\beta = 1`.
+
+    .. math:: M_\mathrm{W} = \frac{|S|^2}{|S|^2 + |N|^2}
+
+    Range [0, 1]; the Wiener masks of target and interference sum to 1 in every bin. Silent bins: 1/2.
+    It is the minimum-mean-square-error gain when target and interference are uncorrelated.
+    """
+    return ideal_ratio_mask(target, mixture, beta=1.0)
+
+
+def ideal_amplitude_mask(target, mixture) -> np.ndarray:
+    r"""Ideal amplitude mask (IAM, also called the spectral magnitude mask, FFT-mask).
+
+    .. math:: M_\mathrm{IAM} = \frac{|S|}{|Y|}
+
+    Range [0, ∞): unbounded, because target and interference can partly cancel so that
+    :math:`|Y| < |S|`. Applied with the mixture phase it gives exactly the target magnitude.
+    Silent mixture bins (:math:`|Y| <` ``EPS``): 0.
+
+    References
+    ----------
+    Wang, Y., Narayanan, A., & Wang, D. (2014). On training targets for supervised speech separation.
+    """
+    S, Y = _target_and_mixture(target, mixture)
+    return _safe_divide(np.abs(S), np.abs(Y), fill=0.0, threshold=EPS)
+
+
+def phase_sensitive_mask(target, mixture, truncate=(0.0, 1.0)) -> np.ndarray:
+    r"""Phase-sensitive mask (PSM): the real part of :math:`S/Y`.
+
+    .. math:: M_\mathrm{PSM} = \mathrm{Re}\left(\frac{S}{Y}\right) = \frac{|S|}{|Y|}\cos(\theta_S - \theta_Y)
+
+    It is the real mask that minimises :math:`|M Y - S|^2` in each bin, so it is the best a real mask
+    can do when the mixture phase is kept. Raw range: :math:`(-\infty, \infty)`; with
+    ``truncate=(0, 1)`` (default) it is clipped to [0, 1] as in Erdogan et al. The raw PSMs of all
+    sources of a mixture sum to exactly 1. Silent mixture bins (:math:`|Y| <` ``EPS``): 0.
+
+    Parameters
+    ----------
+    truncate : (low, high) or None
+        Clip range; ``None`` returns the raw, untruncated mask.
+
+    References
+    ----------
+    Erdogan, H., Hershey, J. R., Watanabe, S., & Le Roux, J. (2015). Phase-sensitive and
+    recognition-boosted speech separation using deep recurrent neural networks. ICASSP.
+    """
+    S, Y = _target_and_mixture(target, mixture)
+    raw = _safe_divide(S * np.conj(Y), np.abs(Y) ** 2, fill=0.0, threshold=EPS**2).real
+    if truncate is None:
+        return raw
+    try:
+        low, high = (float(v) for v in truncate)
+    except (TypeError, ValueError):
+        raise SpecmaskInputError(
+            f"`truncate` must be a pair (low, high) such as (0, 1), or None for the raw mask; got {truncate!r}."
+        ) from None
+    if not low < high:
+        raise SpecmaskInputError(f"`truncate` needs low < high, got {truncate!r}.")
+    return np.clip(raw, low, high)
+
+
+def soft_masks(sources, power: float = 2.0) -> list[np.ndarray]:
+    r"""Soft masks for any number of sources that sum to one in every bin.
+
+    .. math:: M_i = \frac{|S_i|^p}{\sum_j |S_j|^p}
+
+    ``power=2`` gives the multi-source Wiener masks, ``power=1`` magnitude ratio masks. Range [0, 1];
+    :math:`\sum_i M_i = 1` everywhere. Silent bins (all sources below ``EPS``): every mask is
+    :math:`1/n`. Taught in ``notebooks/05_separating_instruments.ipynb``.
+
+    Parameters
+    ----------
+    sources : sequence of complex ndarray (freq, frames)
+        STFTs of the sources (at least two), all the same shape.
+    power : float
+        Exponent :math:`p > 0`.
+    """
+    if isinstance(sources, np.ndarray) and sources.ndim == 2:
+        raise SpecmaskInputError("`sources` must be a list of STFTs (one per source), not a single STFT.")
+    sources = [as_stft(s, f"sources[{i}]") for i, s in enumerate(sources)]
+    if len(sources) < 2:
+        raise SpecmaskInputError(f"`soft_masks` needs at least two sources, got {len(sources)}.")
+    for i, s in enumerate(sources[1:], start=1):
+        check_same_shape(s, sources[0], f"sources[{i}]", "sources[0]", "Use the same STFTConfig and length.")
+    power = check_finite_number(power, "power")
+    if power <= 0:
+        raise SpecmaskInputError(f"`power` must be positive (1 or 2 are usual), got {power}.")
+    weights = [np.abs(s) ** power for s in sources]
+    total = np.sum(weights, axis=0)
+    fill = 1.0 / len(sources)
+    return [_safe_divide(w, total, fill=fill, threshold=EPS**power) for w in weights]
+
+
+# --------------------------------------------------------------------------- complex masks
+
+
+def polar_mask(amplitude, phase) -> np.ndarray:
+    r"""Build a complex mask from an amplitude and a phase: :math:`M = A\, e^{j\phi}`.
+
+    Parameters
+    ----------
+    amplitude : array_like, >= 0
+        Gain :math:`A` of each bin (broadcast against ``phase``).
+    phase : array_like
+        Rotation :math:`\phi` in radians.
+
+    Returns
+    -------
+    ndarray of complex128
+    """
+    A = np.asarray(amplitude, dtype=np.float64)
+    phi = np.asarray(phase, dtype=np.float64)
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(phi))):
+        raise SpecmaskInputError("`amplitude` and `phase` must be finite.")
+    if np.any(A < 0):
+        raise SpecmaskInputError(
+            "`amplitude` has negative values. A polar mask needs A >= 0; put a sign change into the phase "
+            "instead (a negative gain is a rotation by pi)."
+        )
+    return A * np.exp(1j * phi)
+
+
+def complex_ideal_ratio_mask(target, mixture) -> np.ndarray:
+    r"""Complex ideal ratio mask (cIRM): :math:`M = S / Y`.
+
+    .. math::
+
+        M_\mathrm{cIRM} = \frac{S}{Y} = \frac{Y_r S_r + Y_i S_i}{Y_r^2 + Y_i^2}
+        + j\,\frac{Y_r S_i - Y_i S_r}{Y_r^2 + Y_i^2}
+
+    Applied to the mixture it gives the target exactly (magnitude and phase). Unbounded; the cIRMs of
+    all sources of a mixture sum to 1. Silent mixture bins (:math:`|Y| <` ``EPS``): 0.
+    For learning, compress it (:func:`compress_mask`) or bound it (:func:`bound_complex_mask`).
+
+    References
+    ----------
+    Williamson, D. S., Wang, Y., & Wang, D. (2016). Complex ratio masking for monaural speech
+    separation. IEEE/ACM TASLP 24(3), 483-492.
+    """
+    S, Y = _target_and_mixture(target, mixture)
+    return _safe_divide(S * np.conj(Y), np.abs(Y) ** 2, fill=0.0, threshold=EPS**2)
+
+
+def _check_k_c(K, C):
+    K = check_finite_number(K, "K")
+    C = check_finite_number(C, "C")
+    if K <= 0 or C <= 0:
+        raise SpecmaskInputError(f"`K` and `C` must be positive (Williamson et al. use K=10, C=0.1), got K={K}, C={C}.")
+    return K, C
+
+
+def compress_mask(mask, K: float = 10.0, C: float = 0.1) -> np.ndarray:
+    r"""Compress a mask into (-K, K) with a hyperbolic tangent, on real and imaginary parts separately.
+
+    .. math:: \tilde M = K \tanh\!\left(\frac{C\, M}{2}\right) = K\,\frac{1 - e^{-C M}}{1 + e^{-C M}}
+              \quad\text{(for the real and the imaginary part)}
+
+    This is the bounded training target of Williamson et al. (2016): ``K`` sets the range, ``C`` the
+    steepness. A real mask stays real. Values whose :math:`|C M / 2|` exceeds about 19 saturate at
+    :math:`\pm K` in float64 and cannot be recovered exactly.
+
+    References
+    ----------
+    Williamson, D. S., Wang, Y., & Wang, D. (2016). Complex ratio masking for monaural speech separation.
+    """
+    K, C = _check_k_c(K, C)
+    M = as_mask(mask)
+    if np.iscomplexobj(M):
+        return K * np.tanh(C * M.real / 2.0) + 1j * (K * np.tanh(C * M.imag / 2.0))
+    return K * np.tanh(C * M.astype(np.float64) / 2.0)
+
+
+def decompress_mask(compressed, K: float = 10.0, C: float = 0.1) -> np.ndarray:
+    r"""Exact inverse of :func:`compress_mask` for any ``K`` and ``C``.
+
+    .. math:: M = \frac{2}{C}\,\operatorname{artanh}\!\left(\frac{\tilde M}{K}\right)
+              = -\frac{1}{C}\ln\frac{K - \tilde M}{K + \tilde M}
+
+    Values at or beyond :math:`\pm K` (which a network's output can reach) are clipped just inside the
+    open interval, so the result is always finite.
+    """
+    K, C = _check_k_c(K, C)
+    Mc = as_mask(compressed, "compressed")
+    limit = np.nextafter(1.0, 0.0)
+
+    def _inverse(part):
+        return (2.0 / C) * np.arctanh(np.clip(part / K, -limit, limit))
+
+    if np.iscomplexobj(Mc):
+        return _inverse(Mc.real) + 1j * _inverse(Mc.imag)
+    return _inverse(Mc.astype(np.float64))
+
+
+def bound_complex_mask(mask) -> np.ndarray:
+    r"""Bound a complex mask's magnitude below 1, keeping its phase.
+
+    .. math:: M_b = \tanh(|M|)\, e^{j \angle M}
+
+    Range: :math:`|M_b| < 1`. The bounded mask of Hu et al. (DCCRN, 2020) keeps the phase rotation of
+    the cIRM but can no longer amplify, which costs accuracy in bins where target and interference
+    cancel (:math:`|S| > |Y|`). Zero stays zero.
+
+    References
+    ----------
+    Hu, Y., et al. (2020). DCCRN: Deep complex convolution recurrent network for phase-aware speech
+    enhancement. Interspeech.
+    """
+    M = as_mask(mask)
+    return np.tanh(np.abs(M)) * np.exp(1j * np.angle(M))
+
+
+# --------------------------------------------------------------------------- registry
+
+#: Oracle masks by short name: each takes ``(target, mixture, **params)``.
+ORACLE_MASKS = {
+    "ibm": ideal_binary_mask,
+    "irm": ideal_ratio_mask,
+    "wiener": wiener_mask,
+    "iam": ideal_amplitude_mask,
+    "psm": phase_sensitive_mask,
+    "psm_raw": lambda target, mixture: phase_sensitive_mask(target, mixture, truncate=None),
+    "cirm": complex_ideal_ratio_mask,
+    "cirm_bounded": lambda target, mixture: bound_complex_mask(complex_ideal_ratio_mask(target, mixture)),
+}
+
+
+def oracle_mask(name: str, target, mixture, **params) -> np.ndarray:
+    """Compute an oracle mask by its short name (``"ibm"``, ``"irm"``, ``"wiener"``, ``"iam"``,
+    ``"psm"``, ``"psm_raw"``, ``"cirm"``, ``"cirm_bounded"``), passing ``params`` on
+    (``lc_db`` for IBM, ``beta`` for IRM...).
+    """
+    key = str(name).lower()
+    if key not in ORACLE_MASKS:
+        import difflib
+
+        close = difflib.get_close_matches(key, ORACLE_MASKS, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise SpecmaskInputError(f"Unknown mask {name!r}. Choose one of {sorted(ORACLE_MASKS)}.{hint}")
+    return ORACLE_MASKS[key](target, mixture, **params)
+
+
+# Short aliases (the full names above are the documented ones).
+ibm = ideal_binary_mask
+irm = ideal_ratio_mask
+iam = ideal_amplitude_mask
+psm = phase_sensitive_mask
+cirm = complex_ideal_ratio_mask

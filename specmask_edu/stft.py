@@ -1,0 +1,210 @@
+r"""Short-time Fourier transform and its inverse (taught in ``notebooks/01_stft_magnitude_phase.ipynb``).
+
+The STFT of a waveform :math:`x[n]` with window :math:`w` of length ``n_fft`` and hop ``hop_length`` is
+
+.. math::
+
+    X[k, m] = \sum_{n=0}^{N-1} x[n + mH]\, w[n]\, e^{-j 2\pi k n / N},
+    \qquad k = 0,\dots,N/2, \quad m = 0,\dots,M-1
+
+with :math:`N` = ``n_fft`` and :math:`H` = ``hop_length``. It is a complex array shaped
+``(freq, frames) = (n_fft // 2 + 1, M)``. Bin :math:`k` is at :math:`k \cdot sr / N` Hz and frame
+:math:`m` is centred at :math:`m \cdot H / sr` seconds (``center=True``).
+
+The inverse is weighted overlap-add; with a window that satisfies the COLA condition (Hann with a hop of
+``n_fft/4`` or ``n_fft/2``) ``istft(stft(x), length=len(x))`` gives ``x`` back to rounding error.
+Both directions use librosa (imported on first use).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import SpecmaskInputError, as_stft, as_waveform, check_positive_int
+
+__all__ = ["STFTConfig", "stft", "istft", "magnitude_phase"]
+
+
+@dataclass(frozen=True)
+class STFTConfig:
+    """Parameters of an STFT, shared by analysis and synthesis.
+
+    Parameters
+    ----------
+    n_fft : int
+        Frame (and FFT) length in samples; gives ``n_fft // 2 + 1`` frequency bins.
+        Longer frames: finer frequency resolution, coarser time resolution. Default 512
+        (32 ms at 16 kHz).
+    hop_length : int
+        Samples between the starts of two frames, at most ``n_fft``. Default 128 (8 ms at 16 kHz),
+        i.e. 75 % overlap.
+    window : str
+        Window name understood by ``scipy.signal.get_window`` (``"hann"``, ``"hamming"``,
+        ``"blackman"``, ``"boxcar"``...). Default ``"hann"``.
+    center : bool
+        Pad the signal by ``n_fft // 2`` on both sides so frame ``m`` is centred at sample ``m * hop_length``.
+
+    Examples
+    --------
+    >>> cfg = STFTConfig(n_fft=1024, hop_length=256)
+    >>> cfg.n_freqs
+    513
+    """
+
+    n_fft: int = 512
+    hop_length: int = 128
+    window: str = "hann"
+    center: bool = True
+
+    def __post_init__(self):
+        check_positive_int(self.n_fft, "n_fft")
+        check_positive_int(self.hop_length, "hop_length")
+        if self.n_fft < 2:
+            raise SpecmaskInputError(f"`n_fft` must be at least 2, got {self.n_fft}.")
+        if self.hop_length > self.n_fft:
+            raise SpecmaskInputError(
+                f"`hop_length` ({self.hop_length}) is larger than `n_fft` ({self.n_fft}): samples between "
+                "frames would never be analysed. Use hop_length <= n_fft (n_fft // 4 is a good default)."
+            )
+        if not isinstance(self.window, str):
+            raise SpecmaskInputError(
+                f"`window` must be a window name such as 'hann', got {type(self.window).__name__}."
+            )
+        try:
+            from scipy.signal import get_window
+
+            get_window(self.window, self.n_fft)
+        except (ValueError, TypeError) as err:
+            raise SpecmaskInputError(
+                f"Unknown window {self.window!r}: use a name scipy.signal.get_window knows, "
+                "e.g. 'hann', 'hamming', 'blackman' or 'boxcar'."
+            ) from err
+
+    @property
+    def n_freqs(self) -> int:
+        """Number of frequency bins, ``n_fft // 2 + 1``."""
+        return self.n_fft // 2 + 1
+
+    def n_frames(self, n_samples: int) -> int:
+        """Number of STFT frames for a signal of ``n_samples`` samples."""
+        n_samples = check_positive_int(n_samples, "n_samples")
+        if self.center:
+            return 1 + n_samples // self.hop_length
+        if n_samples < self.n_fft:
+            return 0
+        return 1 + (n_samples - self.n_fft) // self.hop_length
+
+    def frequencies(self, sr: float) -> np.ndarray:
+        """Centre frequency of each bin in Hz: ``k * sr / n_fft`` for ``k = 0..n_fft//2``."""
+        return np.arange(self.n_freqs) * float(sr) / self.n_fft
+
+    def times(self, n_frames: int, sr: float) -> np.ndarray:
+        """Time in seconds of each frame (its centre when ``center=True``, else its start)."""
+        t = np.arange(int(n_frames)) * self.hop_length / float(sr)
+        if not self.center:
+            t = t + self.n_fft / (2.0 * float(sr))
+        return t
+
+    def frequency_resolution(self, sr: float) -> float:
+        """Spacing between bins in Hz (``sr / n_fft``)."""
+        return float(sr) / self.n_fft
+
+    def time_resolution(self, sr: float) -> float:
+        """Spacing between frames in seconds (``hop_length / sr``)."""
+        return self.hop_length / float(sr)
+
+
+def _as_config(config) -> STFTConfig:
+    if config is None:
+        return STFTConfig()
+    if not isinstance(config, STFTConfig):
+        raise SpecmaskInputError(
+            f"`config` must be an STFTConfig, e.g. STFTConfig(n_fft=512, hop_length=128), got {config!r}."
+        )
+    return config
+
+
+def stft(x, config: STFTConfig | None = None) -> np.ndarray:
+    """Complex STFT of a mono waveform, shaped ``(n_fft // 2 + 1, frames)``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_samples,)
+        Mono waveform (float; integer PCM is scaled to [-1, 1]). At least one frame (``n_fft``
+        samples) long; a shorter clip raises an error rather than analysing mostly padding.
+    config : STFTConfig, optional
+        Frame length, hop, window and centring. Default ``STFTConfig()``.
+
+    Returns
+    -------
+    ndarray of complex128, shape (freq, frames)
+
+    Taught in ``notebooks/01_stft_magnitude_phase.ipynb``.
+    """
+    config = _as_config(config)
+    x = as_waveform(x, "x", min_length=config.n_fft)
+    import librosa
+
+    return librosa.stft(
+        x,
+        n_fft=config.n_fft,
+        hop_length=config.hop_length,
+        window=config.window,
+        center=config.center,
+        dtype=np.complex128,
+    )
+
+
+def istft(X, config: STFTConfig | None = None, length: int | None = None) -> np.ndarray:
+    """Waveform from a complex STFT by weighted overlap-add.
+
+    Parameters
+    ----------
+    X : complex ndarray, shape (freq, frames)
+        An STFT, possibly modified by a mask. ``freq`` must equal ``config.n_fft // 2 + 1``.
+    config : STFTConfig, optional
+        The configuration used for analysis.
+    length : int, optional
+        Output length in samples. Pass ``len(x)`` to get exactly the input's length back; otherwise the
+        length is ``hop_length * (frames - 1)``.
+
+    Returns
+    -------
+    ndarray of float64, shape (length,)
+
+    Notes
+    -----
+    A modified STFT (after masking) is generally not the STFT of any signal; ``istft`` returns the
+    signal whose STFT is closest in the least-squares sense (Griffin & Lim, 1984).
+    """
+    config = _as_config(config)
+    X = as_stft(X, "X")
+    if X.shape[0] != config.n_freqs:
+        raise SpecmaskInputError(
+            f"The STFT has {X.shape[0]} frequency bins but config.n_fft={config.n_fft} expects "
+            f"{config.n_freqs}. Use the same STFTConfig for stft and istft."
+        )
+    if length is not None:
+        length = check_positive_int(length, "length")
+    import librosa
+
+    return librosa.istft(
+        X,
+        n_fft=config.n_fft,
+        hop_length=config.hop_length,
+        window=config.window,
+        center=config.center,
+        length=length,
+        dtype=np.float64,
+    )
+
+
+def magnitude_phase(X) -> tuple[np.ndarray, np.ndarray]:
+    r"""Split an STFT into magnitude :math:`|X|` and phase :math:`\angle X` in radians, (-π, π].
+
+    ``magnitude * np.exp(1j * phase)`` gives ``X`` back.
+    """
+    X = as_stft(X, "X")
+    return np.abs(X), np.angle(X)

@@ -1,0 +1,23 @@
+import os
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def noisy_pair(rng):
+    """A harmonic 'target' and a white-noise interference, 1 s at 16 kHz."""
+    sr = 16000
+    t = np.arange(sr) / sr
+    target = 0.3 * sum(np.sin(2 * np.pi * 220 * k * t) / k for k in range(1, 6)) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+    interference = 0.1 * rng.standard_normal(sr)
+    return target, interference
