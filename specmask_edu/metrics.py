@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: Metrics in dB are clipped to [-DB_LIMIT, DB_LIMIT].
-DB_LIMIT = 200.0
+DB_LIMIT = 100.0
 
 
 def _pair(estimate, reference):

@@ -14,7 +14,7 @@ from ._validation import SpecmaskInputError, as_mask, as_stft, as_waveform, chec
 from .masks import oracle_mask
 from .stft import STFTConfig, _as_config, istft, stft
 
-__all__ = ["apply_mask", "separate", "oracle_separate"]
+__all__ = ["apply_mask", "separate", "oracle_separate", "oracle_improvements"]
 
 
 def apply_mask(mixture_stft, mask) -> np.ndarray:
@@ -109,3 +109,45 @@ def oracle_separate(target, interference, mask: str = "irm", config: STFTConfig 
         "mixture_stft": Y,
         "estimate_stft": S_hat,
     }
+
+
+def oracle_improvements(target, noise, snr_dbs, masks=("ibm", "irm", "wiener", "iam", "psm", "psm_raw", "cirm"),
+                        config: STFTConfig | None = None, include_random: bool = True, rng=0) -> dict:
+    """SI-SDR improvement (dB) of oracle masks for a target mixed with a noise at several input SNRs.
+
+    For each SNR in ``snr_dbs`` the noise is scaled with :func:`specmask_edu.audio.mix_at_snr`, every
+    named oracle mask is computed from the true target and mixture, applied, and scored with
+    :func:`specmask_edu.metrics.si_sdr_improvement`. With ``include_random`` the source article's random
+    real and random complex masks are scored too, as a baseline.
+
+    Returns
+    -------
+    dict
+        ``{mask_name: {snr_db: improvement_db}}``, masks in the given order (random ones first).
+        Used by ``notebooks/04_complex_masks.ipynb`` (real vs complex across SNRs) and the benchmark
+        ``benchmarks/bench_core.py``.
+    """
+    from .audio import mix_at_snr
+    from .masks import random_complex_mask, random_real_mask
+    from .metrics import si_sdr_improvement
+    from ._validation import as_rng
+
+    config = _as_config(config)
+    s = as_waveform(target, "target")
+    generator = as_rng(rng)
+    names = (["random_real", "random_complex"] if include_random else []) + list(masks)
+    table = {name: {} for name in names}
+    S = stft(s, config)
+    for snr_db in snr_dbs:
+        y, _ = mix_at_snr(s, noise, snr_db)
+        Y = stft(y, config)
+        for name in names:
+            if name == "random_real":
+                M = random_real_mask(Y.shape, rng=generator)
+            elif name == "random_complex":
+                M = random_complex_mask(Y.shape, rng=generator)
+            else:
+                M = oracle_mask(name, S, Y)
+            estimate = istft(apply_mask(Y, M), config, length=len(y))
+            table[name][float(snr_db)] = si_sdr_improvement(estimate, y, s)
+    return table

@@ -593,15 +593,16 @@ def snare_drum(sr=DEFAULT_SR, duration=0.25, tone_hz=185.0, noise_decay=0.06, to
     return _scale_to_peak(x, peak)
 
 
-def hi_hat(sr=DEFAULT_SR, duration=0.08, cutoff=5000.0, decay=0.02, seed=0, peak=0.5) -> np.ndarray:
+def hi_hat(sr=DEFAULT_SR, duration=0.08, cutoff=None, decay=0.02, seed=0, peak=0.5) -> np.ndarray:
     r"""A closed hi-hat: white noise through a 4th-order Butterworth high-pass at ``cutoff`` Hz,
     with an exponential decay :math:`e^{-t/\tau}` (:math:`\tau` = ``decay`` s).
 
-    ``cutoff`` must be below the Nyquist frequency ``sr/2`` (at 16 kHz the hat lives between 5 and 8 kHz).
+    ``cutoff`` must be below the Nyquist frequency ``sr/2``. The default None means 5000 Hz, or
+    ``0.3 * sr`` when that is lower (so at 16 kHz the hat lives between 5 and 8 kHz, at 8 kHz above 2.4 kHz).
     """
     sr = _check_sr(sr)
     n = _n_samples(duration, sr)
-    cutoff = _check_freq(cutoff, "cutoff", sr)
+    cutoff = min(5000.0, 0.3 * sr) if cutoff is None else _check_freq(cutoff, "cutoff", sr)
     decay = _check_number(decay, "decay", low=0.0, low_open=True, unit="seconds")
     from scipy.signal import butter, sosfilt
 

@@ -1,0 +1,303 @@
+"""The ``specmask-edu`` command.
+
+``specmask-edu demo``    the source article's pipeline (random real and complex masks) plus the oracle IBM,
+                         IRM, PSM and cIRM on a bundled mixture or your own WAV; writes WAVs, a PNG figure
+                         and prints a metrics table.
+``specmask-edu lab``     opens JupyterLab on the lessons (runs the demo instead where there is no browser).
+``specmask-edu warmup``  does librosa's one-time numba compilation now, so a student's first cell is fast.
+``specmask-edu doctor``  reports versions and whether audio playback and widgets will work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["main", "run_demo", "warmup", "doctor", "find_notebooks_dir"]
+
+#: Masks of the demo, in the order of the article's script followed by the oracles.
+DEMO_MASKS = ("random_real", "random_complex", "ibm", "irm", "psm", "cirm")
+
+
+def run_demo(out_dir="demo_output", input_path=None, speech="speech_female_1", noise="babble",
+             snr_db: float = 0.0, n_fft: int = 2048, hop_length: int = 512, seed: int = 0,
+             sr: int = 16000, make_figure: bool = True) -> dict:
+    """Rebuild the source article's pipeline and compare it with oracle masks.
+
+    1. Load a target (a bundled speech clip, or ``input_path``) and mix it with a bundled noise at
+       ``snr_db`` (the oracle masks need to know the clean target, so a user's WAV is taken as the
+       target and the noise is added to it).
+    2. STFT with the article's librosa defaults (``n_fft=2048``, ``hop_length=512``).
+    3. A random real mask on the magnitude, kept mixture phase; a random complex mask ``A·e^{jφ}`` on the
+       complex STFT — exactly as the article's script — plus the oracle IBM, IRM, PSM and cIRM.
+    4. Inverse STFT, one WAV per result (all scaled by one common gain so levels compare), a PNG
+       figure of waveforms and spectrograms, and a metrics table.
+
+    Returns a dict with ``estimates``, ``table`` (metrics rows), ``gain``, ``files`` and ``figure``.
+    """
+    from . import masks
+    from .audio import load_audio, mix_at_snr, save_audio
+    from .examples import load_example
+    from .metrics import format_table, metrics_table
+    from .separation import apply_mask
+    from .stft import STFTConfig, istft, stft
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    config = STFTConfig(n_fft=n_fft, hop_length=hop_length)
+    target = load_audio(input_path, sr=sr) if input_path else load_example(speech, sr=sr)
+    noise_signal = load_example(noise, sr=sr)
+    mixture, interference = mix_at_snr(target, noise_signal, snr_db)
+
+    rng = np.random.default_rng(seed)
+    S, Y = stft(target, config), stft(mixture, config)
+    magnitude, phase = np.abs(Y), np.angle(Y)
+    mask_values = {
+        # The article: real_mask = np.random.rand(*magnitude.shape); magnitude * real_mask * exp(j*phase)
+        "random_real": masks.random_real_mask(magnitude.shape, rng=rng),
+        # The article: A = rand, phi = rand * 2*pi, D * (A * exp(j*phi))
+        "random_complex": masks.random_complex_mask(magnitude.shape, rng=rng),
+        "ibm": masks.ideal_binary_mask(S, Y),
+        "irm": masks.ideal_ratio_mask(S, Y),
+        "psm": masks.phase_sensitive_mask(S, Y),
+        "cirm": masks.complex_ideal_ratio_mask(S, Y),
+    }
+    estimates = {name: istft(apply_mask(Y, m), config, length=len(mixture)) for name, m in mask_values.items()}
+    # The article's real-mask line, kept literally to show that apply_mask does the same thing:
+    literal = istft(magnitude * mask_values["random_real"] * np.exp(1j * phase), config, length=len(mixture))
+    assert np.allclose(literal, estimates["random_real"])
+
+    signals = {"target": target, "mixture": mixture, **estimates}
+    peak = max(float(np.max(np.abs(x))) for x in signals.values())
+    gain = min(1.0, 0.99 / peak) if peak > 0 else 1.0
+    files = {name: save_audio(out / f"{name}.wav", gain * x, sr) for name, x in signals.items()}
+
+    table = metrics_table({"mixture": mixture, **estimates}, target, mixture=mixture, sr=sr,
+                          interference=interference)
+    (out / "metrics.md").write_text(format_table(table) + "\n", encoding="utf-8")
+    figure_path = None
+    if make_figure:
+        figure_path = _demo_figure(out / "demo.png", signals, config, sr)
+    return {"estimates": estimates, "table": table, "gain": gain, "files": files, "figure": figure_path,
+            "config": config, "sr": sr}
+
+
+def _demo_figure(path, signals, config, sr):
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
+    from . import plots
+
+    fig = plots.demo_figure(signals, config=config, sr=sr)
+    fig.savefig(path, dpi=90)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return Path(path)
+
+
+def warmup(verbose: bool = True) -> float:
+    """Run every librosa code path the lessons use once, so numba compiles them now (10–20 s the
+    first time in a fresh environment, cached on disk afterwards). Returns the seconds it took."""
+    start = time.perf_counter()
+    from . import phase
+    from .audio import resample
+    from .stft import STFTConfig, istft, stft
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(16000) * 0.1
+    for n_fft in (256, 512, 1024, 2048):
+        config = STFTConfig(n_fft=n_fft, hop_length=n_fft // 4)
+        istft(stft(x, config), config, length=len(x))
+    resample(x, 16000, 22050)
+    resample(x, 44100, 16000)
+    phase.griffin_lim(np.abs(stft(x)), n_iter=2, length=len(x))
+    import librosa
+
+    X = stft(x)
+    librosa.decompose.hpss(np.abs(X))
+    librosa.amplitude_to_db(np.abs(X))
+    seconds = time.perf_counter() - start
+    if verbose:
+        print(f"librosa is warmed up ({seconds:.1f} s).")
+    return seconds
+
+
+def _version(module_name):
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as err:  # noqa: BLE001 - report any import failure to the student
+        return None, f"{type(err).__name__}: {err}"
+    return getattr(module, "__version__", "installed"), None
+
+
+def doctor(stream=None) -> int:
+    """Print what is installed and whether players and widgets will work; return the number of problems."""
+    stream = stream or sys.stdout
+    problems = 0
+
+    def line(ok, what, detail=""):
+        nonlocal problems
+        mark = "OK  " if ok else "PROBLEM"
+        if not ok:
+            problems += 1
+        print(f"[{mark}] {what}{': ' + detail if detail else ''}", file=stream)
+
+    print(f"Python {sys.version.split()[0]} on {sys.platform}", file=stream)
+    line(sys.version_info >= (3, 10), "Python 3.10 or newer")
+    for name in ("numpy", "scipy", "librosa", "soundfile", "matplotlib", "ipywidgets", "IPython",
+                 "ipykernel", "jupyterlab", "fast_bss_eval", "pystoi"):
+        version, err = _version(name)
+        line(err is None, name, version if err is None else f"{err} -> pip install -e .")
+    version, err = _version("jupyterlab_widgets")
+    line(err is None, "widget frontend for JupyterLab/Notebook 7 (jupyterlab_widgets)",
+         version if err is None else "missing: pip install 'ipywidgets>=8.1' so sliders render")
+    version, err = _version("torch")
+    torch_text = version if err is None else 'not installed (pip install "specmask_edu[learn]")'
+    print(f"[info] PyTorch for lesson 07: {torch_text}", file=stream)
+    try:
+        from IPython.display import Audio
+
+        tone = 0.5 * np.sin(2 * np.pi * 440 * np.arange(1600) / 16000)
+        html = Audio(tone, rate=16000, normalize=False)._repr_html_()
+        line("<audio" in html, "audio players (IPython.display.Audio at true level)")
+    except Exception as err:  # noqa: BLE001
+        line(False, "audio players", f"{type(err).__name__}: {err}")
+    try:
+        import io
+
+        import soundfile as sf
+
+        buf = io.BytesIO()
+        sf.write(buf, np.zeros(160), 16000, format="FLAC")
+        line(True, "reading and writing WAV/FLAC (libsndfile)", sf.__libsndfile_version__)
+    except Exception as err:  # noqa: BLE001
+        line(False, "reading and writing audio files", f"{err}")
+    try:
+        from .examples import list_examples
+
+        names = list_examples()
+        line(len(names) > 0, "bundled example clips", f"{len(names)} clips")
+    except Exception as err:  # noqa: BLE001
+        line(False, "bundled example clips", f"{err}")
+    nb = find_notebooks_dir(required=False)
+    print(f"[info] lessons folder: {nb if nb else 'not found (clone the repository to get notebooks/)'}", file=stream)
+    print("All good." if problems == 0 else f"{problems} problem(s) found; see the advice above.", file=stream)
+    return problems
+
+
+def find_notebooks_dir(required: bool = True):
+    """The lessons folder: ./notebooks, or the repository's notebooks/ next to an editable install."""
+    candidates = [Path.cwd() / "notebooks", Path(__file__).resolve().parent.parent / "notebooks"]
+    for candidate in candidates:
+        if candidate.is_dir() and any(candidate.glob("*.ipynb")):
+            return candidate
+    if required:
+        raise SystemExit(
+            "Could not find the lessons (a notebooks/ folder). Run this command inside the cloned repository, "
+            "or pass --dir PATH."
+        )
+    return None
+
+
+def _browser_available() -> bool:
+    import webbrowser
+
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
+
+
+def _print_demo(result, out_dir):
+    from .metrics import format_table
+
+    print(format_table(result["table"]))
+    print(f"\nAll WAVs share one gain ({result['gain']:.3f}) so their levels compare.")
+    print(f"Wrote {len(result['files'])} WAV files" + (", demo.png" if result["figure"] else "")
+          + f" and metrics.md to {Path(out_dir).resolve()}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="specmask-edu", description="Audio separation with real and complex masks.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the source article's pipeline plus oracle masks, write WAVs and a figure")
+    demo.add_argument("--out", default="demo_output", help="output folder (default: demo_output)")
+    demo.add_argument("--input", default=None, help="your own WAV/FLAC: used as the clean target, noise is added")
+    demo.add_argument("--speech", default="speech_female_1", help="bundled speech clip (see --list)")
+    demo.add_argument("--noise", default="babble", help="bundled noise clip (default: babble)")
+    demo.add_argument("--snr", type=float, default=0.0, help="input SNR in dB (default 0)")
+    demo.add_argument("--n-fft", type=int, default=2048, help="STFT frame length (article: 2048)")
+    demo.add_argument("--hop-length", type=int, default=512, help="STFT hop (article: 512)")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the random masks")
+    demo.add_argument("--no-figure", action="store_true", help="skip the PNG figure")
+    demo.add_argument("--list", action="store_true", help="list the bundled clips and exit")
+
+    lab = sub.add_parser("lab", help="open JupyterLab on the lessons")
+    lab.add_argument("--dir", default=None, help="lessons folder (default: ./notebooks)")
+    lab.add_argument("--no-browser", action="store_true", help="start the server without opening a browser")
+
+    sub.add_parser("warmup", help="compile librosa's numba code now so the first lesson cell is fast")
+    sub.add_parser("doctor", help="check the installation")
+
+    args, extra = parser.parse_known_args(argv)
+    if args.command != "lab" and extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from ._validation import SpecmaskInputError
+
+    try:
+        if args.command == "demo":
+            if args.list:
+                from .examples import list_examples
+
+                print("\n".join(list_examples()))
+                return 0
+            result = run_demo(args.out, input_path=args.input, speech=args.speech, noise=args.noise,
+                              snr_db=args.snr, n_fft=args.n_fft, hop_length=args.hop_length, seed=args.seed,
+                              make_figure=not args.no_figure)
+            _print_demo(result, args.out)
+            return 0
+        if args.command == "warmup":
+            warmup()
+            return 0
+        if args.command == "doctor":
+            return 1 if doctor() else 0
+        if args.command == "lab":
+            folder = Path(args.dir) if args.dir else find_notebooks_dir()
+            if not args.no_browser and not _browser_available():
+                print("No web browser found on this machine, so here is the demo instead:\n")
+                result = run_demo("demo_output")
+                _print_demo(result, "demo_output")
+                print("\nTo use the lessons from another computer: specmask-edu lab --no-browser")
+                return 0
+            start = folder / "00_welcome.ipynb"
+            cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={folder}"]
+            if args.no_browser:
+                cmd.append("--no-browser")
+            if hasattr(os, "geteuid") and os.geteuid() == 0:
+                cmd.append("--allow-root")
+            if start.exists():
+                cmd.append(f"--LabApp.default_url=/lab/tree/{start.name}")
+            cmd += extra
+            import subprocess
+
+            return subprocess.call(cmd)
+    except SpecmaskInputError as err:
+        print(f"specmask-edu: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,247 @@
+"""The bundled example clips: speech, noises, band stems, a room impulse response, and ready-made mixtures.
+
+The clips live in ``specmask_edu/data`` (mono 16 kHz FLAC, made by ``specmask_edu/data/make_data.py``) and
+are described in ``catalog.json`` and ``README.md`` there: what each one is, how it was made, its
+licence (CC0) and, for speech, whether the learning lesson uses it for training or keeps it held out.
+
+>>> from specmask_edu.examples import list_examples, load_example, load_mixture
+>>> "speech_female_1" in list_examples("speech")
+True
+>>> mix = load_mixture("speech_female_1", "babble", snr_db=0.0)          # doctest: +SKIP
+>>> sorted(mix)                                                          # doctest: +SKIP
+['interference', 'mixture', 'noise', 'snr_db', 'speech', 'sr', 'target']
+
+Importing this module is cheap: the catalogue is read on first use, and audio libraries are imported
+only when a clip is loaded.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import functools
+import json
+import numbers
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ._validation import SpecmaskInputError
+
+__all__ = [
+    "KINDS",
+    "SPLITS",
+    "list_examples",
+    "example_info",
+    "example_path",
+    "load_example",
+    "load_mixture",
+    "load_band",
+    "BAND_STEMS",
+]
+
+#: Kinds of bundled clip (the ``kind`` field of the catalogue).
+KINDS = ("speech", "noise", "stem", "rir", "reverberant")
+#: Splits of the speech clips (and babble) for the learning lesson.
+SPLITS = ("train", "heldout")
+#: Stem names of the bundled band, in mixing order (the clips are ``band_<stem>``).
+BAND_STEMS = ("bass", "chords", "melody", "drums")
+
+_DATA_PACKAGE = "specmask_edu.data"
+
+
+@functools.lru_cache(maxsize=1)
+def _catalog() -> dict:
+    text = resources.files(_DATA_PACKAGE).joinpath("catalog.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _clips() -> dict:
+    return _catalog()["clips"]
+
+
+def _check_name(name) -> str:
+    clips = _clips()
+    if not isinstance(name, str):
+        raise SpecmaskInputError(
+            f"An example name must be a string such as 'speech_female_1', got {type(name).__name__}. "
+            "list_examples() gives all names."
+        )
+    if name in clips:
+        return name
+    close = difflib.get_close_matches(name, list(clips), n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise SpecmaskInputError(
+        f"There is no bundled example called {name!r}.{hint} Available examples: {', '.join(sorted(clips))}. "
+        "To use your own recording, call specmask_edu.load_audio(path) instead."
+    )
+
+
+def _check_sr(sr) -> int:
+    if isinstance(sr, bool) or not isinstance(sr, numbers.Integral) or sr <= 0:
+        raise SpecmaskInputError(
+            f"`sr` is the sample rate in Hz and must be a positive whole number such as 16000, got {sr!r}."
+        )
+    return int(sr)
+
+
+def list_examples(kind: str | None = None, split: str | None = None) -> list[str]:
+    """Names of the bundled clips, sorted.
+
+    Parameters
+    ----------
+    kind : str or None
+        Keep only one kind: ``"speech"``, ``"noise"`` (babble, white, pink, brown, hum), ``"stem"``
+        (the band's instruments), ``"rir"`` (room impulse response) or ``"reverberant"``. None lists all.
+    split : str or None
+        Keep only clips of one split of the learning lesson, ``"train"`` or ``"heldout"`` (speech and
+        babble have one; other clips have none and are left out when a split is given).
+
+    >>> list_examples("stem")
+    ['band_bass', 'band_chords', 'band_drums', 'band_melody']
+    """
+    if kind is not None and kind not in KINDS:
+        raise SpecmaskInputError(f"Unknown kind {kind!r}; use one of {list(KINDS)} or None for all clips.")
+    if split is not None and split not in SPLITS:
+        raise SpecmaskInputError(f"Unknown split {split!r}; use 'train', 'heldout' or None.")
+    return sorted(
+        name for name, c in _clips().items()
+        if (kind is None or c["kind"] == kind) and (split is None or c.get("split") == split)
+    )
+
+
+def example_info(name: str) -> dict:
+    """Everything the catalogue says about a clip (a copy): ``file``, ``kind``, ``duration`` (s),
+    ``n_samples``, ``sr``, ``description``, ``made_with`` (the exact generator call), ``license`` and,
+    where they apply, ``voice``, ``text``, ``split``, ``f0_median_hz``, ``stem``, ``dry``, ``rir``."""
+    return copy.deepcopy(_clips()[_check_name(name)])
+
+
+def example_path(name: str) -> Path:
+    """Path of a clip's FLAC file inside the installed package (for use with other audio tools)."""
+    entry = _clips()[_check_name(name)]
+    return Path(str(resources.files(_DATA_PACKAGE).joinpath(entry["file"])))
+
+
+def load_example(name: str, sr: int = 16000) -> np.ndarray:
+    """Load a bundled clip as a float64 mono waveform at ``sr`` Hz.
+
+    The clips are stored at 16 kHz; any other ``sr`` resamples them (see
+    :func:`specmask_edu.audio.resample`). ``list_examples()`` gives the names, ``example_info(name)``
+    what each clip is.
+
+    >>> x = load_example("speech_male_1")        # doctest: +SKIP
+    >>> x.dtype, x.ndim                           # doctest: +SKIP
+    (dtype('float64'), 1)
+    """
+    from .audio import load_audio
+
+    name = _check_name(name)
+    sr = _check_sr(sr)
+    resource = resources.files(_DATA_PACKAGE).joinpath(_clips()[name]["file"])
+    path = Path(str(resource))
+    source = path if path.is_file() else resource.read_bytes()  # bytes when installed inside a zip
+    return load_audio(source, sr=sr, mono=True, max_duration=None)
+
+
+def _as_signal(source, what: str, sr: int) -> tuple[np.ndarray, str | None]:
+    if isinstance(source, str):
+        return load_example(source, sr), source
+    from ._validation import as_waveform
+
+    if isinstance(source, np.ndarray):
+        return as_waveform(source, what), None
+    raise SpecmaskInputError(
+        f"`{what}` must be the name of a bundled example (see list_examples()) or a waveform array, "
+        f"got {type(source).__name__}."
+    )
+
+
+def load_mixture(speech="speech_female_1", noise="babble", snr_db: float = 0.0, sr: int = 16000,
+                 duration: float | None = None, peak: float | None = None) -> dict:
+    r"""A speech clip mixed with a noise clip at a chosen signal-to-noise ratio.
+
+    .. math:: y = s + g\,n, \qquad g \text{ chosen so that } 10\log_{10}\frac{\sum s^2}{\sum (g n)^2} = \mathrm{SNR}
+
+    The noise is repeated or cut to the speech's length (:func:`specmask_edu.audio.mix_at_snr`).
+
+    Parameters
+    ----------
+    speech : str or ndarray
+        Name of the target clip (default ``"speech_female_1"``; any example works) or a waveform at ``sr``.
+    noise : str or ndarray
+        Name of the interfering clip (default ``"babble"``) or a waveform at ``sr``.
+    snr_db : float
+        Target-to-interference ratio in dB (default 0: equal energy; negative = noise louder).
+    sr : int
+        Sample rate in Hz (default 16000).
+    duration : float or None
+        Keep only the first ``duration`` seconds of the speech (default: all of it).
+    peak : float or None
+        If given, scale mixture, target and interference by one common gain so that the mixture peaks
+        at ``peak`` (the SNR and ``mixture = target + interference`` stay exact). Default None: no
+        scaling, so the mixture may exceed ±1 at low SNR (the players in this package handle that).
+
+    Returns
+    -------
+    dict
+        ``"mixture"``, ``"target"``, ``"interference"`` (float64 arrays of one length, with
+        ``mixture == target + interference``), ``"sr"`` (int), ``"snr_db"`` (float), and the clip names
+        ``"speech"`` and ``"noise"`` (None for arrays).
+    """
+    from ._validation import check_finite_number
+    from .audio import mix_at_snr
+
+    sr = _check_sr(sr)
+    snr_db = check_finite_number(snr_db, "snr_db")
+    target, speech_name = _as_signal(speech, "speech", sr)
+    interference, noise_name = _as_signal(noise, "noise", sr)
+    if duration is not None:
+        d = check_finite_number(duration, "duration")
+        n = int(round(d * sr))
+        if n < 1:
+            raise SpecmaskInputError(f"`duration` must be a positive number of seconds, got {duration!r}.")
+        if n > target.size:
+            raise SpecmaskInputError(
+                f"`duration` = {d:g} s is longer than the speech ({target.size / sr:.2f} s). Use a shorter "
+                "duration, or None for the whole clip."
+            )
+        target = target[:n]
+    mixture, scaled = mix_at_snr(target, interference, snr_db)
+    if peak is not None:
+        p = check_finite_number(peak, "peak")
+        if not 0 < p <= 1:
+            raise SpecmaskInputError(f"`peak` must be in (0, 1] or None, got {peak!r}.")
+        gain = p / float(np.max(np.abs(mixture)))
+        target, scaled = target * gain, scaled * gain
+        mixture = target + scaled
+    return {
+        "mixture": mixture,
+        "target": np.asarray(target, dtype=np.float64),
+        "interference": scaled,
+        "sr": sr,
+        "snr_db": snr_db,
+        "speech": speech_name,
+        "noise": noise_name,
+    }
+
+
+def load_band(sr: int = 16000, include_mixture: bool = True) -> dict:
+    """The four stems of the bundled band (``synth.band(duration=5.0, seed=0)``, 5 s at 96 bpm).
+
+    Returns
+    -------
+    dict of str -> ndarray
+        ``"bass"``, ``"chords"``, ``"melody"``, ``"drums"`` (in this order), all of one length, and, with
+        ``include_mixture=True`` (default), ``"mixture"`` = their sum (peak about 0.5). Leave the mixture
+        out (``include_mixture=False``) when you loop over the stems, e.g. for
+        ``soft_masks([stft(s) for s in stems.values()])``.
+    """
+    sr = _check_sr(sr)
+    stems = {stem: load_example(f"band_{stem}", sr) for stem in BAND_STEMS}
+    n = min(x.size for x in stems.values())  # equal at 16 kHz; guards against resampling rounding
+    stems = {k: v[:n] for k, v in stems.items()}
+    if include_mixture:
+        stems["mixture"] = sum(stems[s] for s in BAND_STEMS)
+    return stems
