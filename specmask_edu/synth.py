@@ -598,11 +598,11 @@ def hi_hat(sr=DEFAULT_SR, duration=0.08, cutoff=None, decay=0.02, seed=0, peak=0
     with an exponential decay :math:`e^{-t/\tau}` (:math:`\tau` = ``decay`` s).
 
     ``cutoff`` must be below the Nyquist frequency ``sr/2``. The default None means 5000 Hz, or
-    ``0.3 * sr`` when that is lower (so at 16 kHz the hat lives between 5 and 8 kHz, at 8 kHz above 2.4 kHz).
+    ``0.35 * sr`` when that is lower (so at 16 kHz the hat lives between 5 and 8 kHz, at 8 kHz above 2.8 kHz).
     """
     sr = _check_sr(sr)
     n = _n_samples(duration, sr)
-    cutoff = min(5000.0, 0.3 * sr) if cutoff is None else _check_freq(cutoff, "cutoff", sr)
+    cutoff = min(5000.0, 0.35 * sr) if cutoff is None else _check_freq(cutoff, "cutoff", sr)
     decay = _check_number(decay, "decay", low=0.0, low_open=True, unit="seconds")
     from scipy.signal import butter, sosfilt
 
