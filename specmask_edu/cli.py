@@ -88,18 +88,39 @@ def run_demo(out_dir="demo_output", input_path=None, speech="speech_female_1", n
             "config": config, "sr": sr}
 
 
+DEMO_TITLES = {
+    "target": "clean target",
+    "mixture": "mixture (input)",
+    "random_real": "random real mask (the article's np.random.rand on |Y|)",
+    "random_complex": "random complex mask (the article's A·exp(jφ))",
+    "ibm": "oracle IBM",
+    "irm": "oracle IRM (β = 0.5)",
+    "psm": "oracle PSM (truncated to [0, 1])",
+    "cirm": "oracle cIRM = S / Y",
+}
+
+
 def _demo_figure(path, signals, config, sr):
-    import matplotlib
-
-    if "matplotlib.pyplot" not in sys.modules:
-        matplotlib.use("Agg")
+    """One row per signal: waveform (at true level, shared axis) and spectrogram (shared dB range)."""
     from . import plots
+    from .stft import stft
 
-    fig = plots.demo_figure(signals, config=config, sr=sr)
-    fig.savefig(path, dpi=90)
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
+    fig, axes = plots.get_figure(None, len(signals), 2, figsize=(13, 1.75 * len(signals)), managed=False,
+                                 gridspec_kw={"width_ratios": [1, 1.35]}, squeeze=False)
+    peak = max(float(np.max(np.abs(x))) for x in signals.values())
+    for row, (name, x) in enumerate(signals.items()):
+        label = DEMO_TITLES.get(name, name)
+        color = {"target": "#1f77b4", "mixture": "#7f7f7f"}.get(name, "#d62728")
+        plots.plot_waveforms({label: x}, sr=sr, ax=axes[row, 0], ylim=(-1.05 * peak, 1.05 * peak), legend=False,
+                             colors={label: color})
+        axes[row, 0].set_title(label, fontsize=9, loc="left")
+        plots.plot_spectrogram(stft(x, config), sr=sr, config=config, ax=axes[row, 1], title=label,
+                               colorbar=True)
+        axes[row, 1].title.set_fontsize(9)
+        if row < len(signals) - 1:
+            axes[row, 0].set_xlabel("")
+            axes[row, 1].set_xlabel("")
+    fig.savefig(path, dpi=80)
     return Path(path)
 
 
