@@ -131,3 +131,17 @@ def test_griffin_lim_from_chosen_phase(noisy_pair):
         phase.griffin_lim(np.abs(S), initial_phase="mixture")
     with pytest.raises(SpecmaskInputError, match="complex"):
         phase.griffin_lim(S)
+
+
+def test_oracle_table_on_bundled_speech_and_noise():
+    """The facts the benchmark table (benchmarks/bench_core.py) reports, on one voice in babble."""
+    from specmask_edu.separation import oracle_improvements
+
+    table = oracle_improvements(sm.load_example("speech_male_1"), sm.load_example("babble"), [-5.0, 0.0, 5.0])
+    for snr_db in (-5.0, 0.0, 5.0):
+        assert table["random_real"][snr_db] < 0.5
+        assert table["random_complex"][snr_db] < 0.5
+        for name in ("ibm", "irm", "wiener", "iam", "psm", "psm_raw"):
+            assert table[name][snr_db] > 5, (name, snr_db)
+        assert table["psm_raw"][snr_db] > table["irm"][snr_db]
+        assert table["cirm"][snr_db] > 60

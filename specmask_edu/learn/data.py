@@ -1,0 +1,297 @@
+r"""Training mixtures made on the fly, and a held-out split the training never sees.
+
+Taught in ``notebooks/07_learning_masks.ipynb``.
+
+Where the material comes from
+-----------------------------
+* **Speech** — the bundled speech clips; ``catalog.json`` marks each one ``train`` or ``heldout``
+  (:func:`specmask_edu.examples.list_examples` with ``split=...``). The held-out clips are new sentences
+  by the two training voices *and* a voice that is never trained on.
+* **Noise** — five types: ``babble``, ``white_noise``, ``pink_noise``, ``brown_noise`` and ``hum``.
+  Babble has its own held-out clip (``babble_heldout``: other talkers, other sentences), so training uses
+  ``babble`` and the held-out split uses ``babble_heldout``. The synthetic noises have no split in the
+  catalogue, so each clip is cut in time: the **first 70 %** (3.5 s of 5 s) is for training and the
+  **last 30 %** (1.5 s) is held out. A held-out mixture therefore never contains a sample of speech or
+  noise that training has seen (:func:`split_clips` lists exactly what each split uses).
+
+One training mixture (:class:`MixtureDataset`)
+----------------------------------------------
+A random segment :math:`s` of a training speech clip and a random segment :math:`n` of a training noise
+region, mixed at a random SNR (uniform in ``snr_range`` dB) with :func:`specmask_edu.audio.mix_at_snr`,
+then both scaled by a random gain (uniform in ``gain_range_db``) so the model does not rely on the level:
+
+.. math:: y = g\,(s + a\,n), \qquad a \text{ sets the SNR}, \quad g = 10^{G/20}
+
+Its STFTs :math:`S` and :math:`Y` (``STFTConfig()``: n_fft 512, hop 128 at 16 kHz) and the training
+target — the oracle mask of :mod:`specmask_edu.masks` for the model's mask kind — are what one item
+holds. Item ``i`` is a pure function of ``(seed, epoch, i)``, so a run is reproducible, and
+:meth:`MixtureDataset.set_epoch` gives fresh mixtures each epoch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .._validation import SpecmaskInputError, check_finite_number, check_positive_int
+from ..audio import mix_at_snr
+from ..examples import example_info, list_examples, load_example, load_mixture
+from ..stft import STFTConfig, _as_config, stft
+from .models import MASK_KINDS, training_target
+
+__all__ = [
+    "SR",
+    "NOISE_TYPES",
+    "TRAIN_FRACTION",
+    "SPLITS",
+    "noise_regions",
+    "split_clips",
+    "MixtureDataset",
+    "HeldoutExample",
+    "heldout_examples",
+    "stft_to_tensor",
+]
+
+#: Sample rate of the lesson (Hz).
+SR = 16000
+#: Noise types of the lesson, in display order.
+NOISE_TYPES = ("babble", "white_noise", "pink_noise", "brown_noise", "hum")
+#: Share of each synthetic noise clip (from its start) used for training; the rest is held out.
+TRAIN_FRACTION = 0.7
+SPLITS = ("train", "heldout")
+
+_HELDOUT_SUFFIX = "_heldout"
+
+
+def _check_split(split) -> str:
+    if split not in SPLITS:
+        raise SpecmaskInputError(f"`split` must be 'train' or 'heldout', got {split!r}.")
+    return split
+
+
+def _check_noises(noises) -> tuple[str, ...]:
+    if noises is None:
+        return NOISE_TYPES
+    if isinstance(noises, str):
+        noises = (noises,)
+    noises = tuple(noises)
+    unknown = [n for n in noises if n not in NOISE_TYPES]
+    if unknown or not noises:
+        raise SpecmaskInputError(
+            f"Unknown noise type(s) {unknown or noises!r}: choose from {list(NOISE_TYPES)} "
+            "(the held-out babble clip is picked automatically for the held-out split)."
+        )
+    return noises
+
+
+def noise_regions(split: str = "train", noises=None) -> dict[str, tuple[str, int, int]]:
+    """Which part of which noise clip each noise type uses in a split.
+
+    Returns
+    -------
+    dict
+        ``{noise_type: (clip_name, start_sample, stop_sample)}``. Clips with a split in the catalogue
+        (``babble`` / ``babble_heldout``) are used whole by their split; the others are cut at
+        ``TRAIN_FRACTION`` of their length: ``[0, cut)`` for training, ``[cut, end)`` held out.
+    """
+    split = _check_split(split)
+    noises = _check_noises(noises)
+    regions = {}
+    for clip in list_examples("noise"):
+        info = example_info(clip)
+        clip_split = info.get("split")
+        kind = clip[: -len(_HELDOUT_SUFFIX)] if clip.endswith(_HELDOUT_SUFFIX) else clip
+        if kind not in noises:
+            continue
+        n = int(info["n_samples"])
+        if clip_split is None:
+            cut = int(round(TRAIN_FRACTION * n))
+            regions[kind] = (clip, 0, cut) if split == "train" else (clip, cut, n)
+        elif clip_split == split:
+            regions[kind] = (clip, 0, n)
+    missing = [k for k in noises if k not in regions]
+    if missing:
+        raise SpecmaskInputError(f"No {split} material for noise type(s) {missing} in the bundled catalogue.")
+    return {k: regions[k] for k in noises}
+
+
+def split_clips(split: str = "train", noises=None) -> dict:
+    """Everything a split uses: ``{"speech": [clip names], "noise": noise_regions(split)}``.
+
+    >>> sorted(split_clips("heldout")["speech"])        # doctest: +SKIP
+    ['speech_female_5', 'speech_male_5', 'speech_scottish_1', 'speech_scottish_2']
+    """
+    split = _check_split(split)
+    return {"speech": list_examples("speech", split=split), "noise": noise_regions(split, noises)}
+
+
+def stft_to_tensor(X) -> torch.Tensor:
+    """A complex STFT ``(freq, frames)`` as a float32 tensor ``(2, freq, frames)``: real and imaginary
+    parts stacked (the layout every model and loss of this package uses)."""
+    X = np.asarray(X)
+    return torch.from_numpy(np.stack([X.real, X.imag]).astype(np.float32))
+
+
+def _check_range(value, name, low=None, high=None):
+    try:
+        a, b = (check_finite_number(v, name) for v in value)
+    except (TypeError, ValueError):
+        raise SpecmaskInputError(f"`{name}` must be a pair (low, high) of numbers, got {value!r}.") from None
+    if a > b:
+        raise SpecmaskInputError(f"`{name}` needs low <= high, got {value!r}.")
+    return a, b
+
+
+class MixtureDataset(torch.utils.data.Dataset):
+    """Speech + noise mixtures made on the fly, with the oracle mask as training target.
+
+    Parameters
+    ----------
+    split : {"train", "heldout"}
+        Which material to draw from (see the module docstring and :func:`split_clips`).
+    mask : str
+        The model's mask kind, one of :data:`specmask_edu.learn.models.MASK_KINDS` (``"irm"``, ``"psm"``,
+        ``"cirm"``, ``"cirm_bounded"``); decides the ``"target_mask"`` of each item.
+    n_items : int
+        Number of mixtures per epoch (default 512).
+    segment_seconds : float
+        Length of each mixture in seconds (default 1.0, i.e. 126 STFT frames).
+    snr_range : (float, float)
+        Input SNR in dB is drawn uniformly from this range (default -5 to 10 dB).
+    gain_range_db : (float, float)
+        Random overall level change in dB (default -6 to 6).
+    noises : sequence of str or None
+        Noise types to use (default all of :data:`NOISE_TYPES`).
+    seed : int
+        Item ``i`` of epoch ``e`` is made from ``numpy.random.default_rng([seed, e, i])``.
+    config : STFTConfig, optional
+        Default ``STFTConfig()`` (n_fft 512, hop 128).
+    K, C : float
+        Compression of the cIRM target (:func:`specmask_edu.masks.compress_mask`), used when
+        ``mask="cirm"``.
+
+    Each item is a dict of float32 tensors: ``"mixture"`` and ``"target"`` (the STFTs :math:`Y` and
+    :math:`S` as ``(2, freq, frames)``: real and imaginary parts) and ``"target_mask"`` (``(freq, frames)``
+    for a real mask, ``(2, freq, frames)`` for a complex one). :meth:`waveforms` gives the audio of an item.
+    """
+
+    def __init__(self, split: str = "train", mask: str = "irm", n_items: int = 512,
+                 segment_seconds: float = 1.0, snr_range=(-5.0, 10.0), gain_range_db=(-6.0, 6.0),
+                 noises=None, seed: int = 0, config: STFTConfig | None = None,
+                 K: float = 10.0, C: float = 0.1):
+        self.split = _check_split(split)
+        if mask not in MASK_KINDS:
+            raise SpecmaskInputError(f"Unknown mask kind {mask!r}; choose one of {list(MASK_KINDS)}.")
+        self.mask = mask
+        self.n_items = check_positive_int(n_items, "n_items")
+        seconds = check_finite_number(segment_seconds, "segment_seconds")
+        self.segment_length = int(round(seconds * SR))
+        self.config = _as_config(config)
+        if self.segment_length < self.config.n_fft:
+            raise SpecmaskInputError(f"`segment_seconds` = {seconds} s is shorter than one STFT frame.")
+        self.snr_range = _check_range(snr_range, "snr_range")
+        self.gain_range_db = _check_range(gain_range_db, "gain_range_db")
+        self.seed = int(seed)
+        self.K, self.C = float(K), float(C)
+        self.epoch = 0
+        clips = split_clips(self.split, noises)
+        self.speech = {name: load_example(name, SR) for name in clips["speech"]}
+        self.noise = {}
+        for kind, (clip, start, stop) in clips["noise"].items():
+            self.noise[kind] = load_example(clip, SR)[start:stop]
+        self.noise_types = tuple(self.noise)
+        self.speech_names = tuple(self.speech)
+        short = [n for n, x in self.speech.items() if x.size < self.segment_length]
+        if short:
+            raise SpecmaskInputError(f"`segment_seconds` is longer than speech clip(s) {short}; use a shorter segment.")
+
+    def __len__(self) -> int:
+        return self.n_items
+
+    def set_epoch(self, epoch: int) -> None:
+        """Draw a fresh set of mixtures for epoch ``epoch`` (the training loop calls this)."""
+        self.epoch = int(epoch)
+
+    def recipe(self, index: int) -> dict:
+        """How item ``index`` of the current epoch is made: speech clip and start sample, noise type and
+        start sample, SNR and gain in dB. Deterministic for ``(seed, epoch, index)``."""
+        if not 0 <= int(index) < self.n_items:
+            raise IndexError(f"item {index} out of range for a dataset of {self.n_items} items")
+        rng = np.random.default_rng([self.seed, self.epoch, int(index)])
+        speech = self.speech_names[rng.integers(len(self.speech_names))]
+        noise = self.noise_types[rng.integers(len(self.noise_types))]
+        n = self.segment_length
+        speech_start = int(rng.integers(self.speech[speech].size - n + 1))
+        noise_start = int(rng.integers(max(self.noise[noise].size - n, 0) + 1))
+        return {
+            "speech": speech,
+            "speech_start": speech_start,
+            "noise": noise,
+            "noise_start": noise_start,
+            "snr_db": float(rng.uniform(*self.snr_range)),
+            "gain_db": float(rng.uniform(*self.gain_range_db)),
+        }
+
+    def waveforms(self, index: int) -> dict:
+        """The audio of item ``index``: ``"mixture"``, ``"target"``, ``"interference"`` (float64,
+        ``mixture == target + interference``), ``"sr"`` and the :meth:`recipe`."""
+        r = self.recipe(index)
+        n = self.segment_length
+        target = self.speech[r["speech"]][r["speech_start"]: r["speech_start"] + n]
+        noise = self.noise[r["noise"]][r["noise_start"]: r["noise_start"] + n]  # tiled by mix_at_snr if short
+        mixture, interference = mix_at_snr(target, noise, r["snr_db"])
+        gain = 10.0 ** (r["gain_db"] / 20.0)
+        return {"mixture": gain * mixture, "target": gain * target, "interference": gain * interference,
+                "sr": SR, **r}
+
+    def __getitem__(self, index: int) -> dict:
+        w = self.waveforms(index)
+        S = stft(w["target"], self.config)
+        Y = stft(w["mixture"], self.config)
+        return {
+            "mixture": stft_to_tensor(Y),
+            "target": stft_to_tensor(S),
+            "target_mask": training_target(S, Y, self.mask, K=self.K, C=self.C),
+        }
+
+
+class HeldoutExample(dict):
+    """One held-out mixture: the dict of :func:`specmask_edu.examples.load_mixture` (``"mixture"``,
+    ``"target"``, ``"interference"``, ``"sr"``, ``"snr_db"``, ``"speech"``) with ``"noise"`` set to the
+    noise type and ``"name"`` = ``"<speech> + <noise>"``."""
+
+
+def heldout_examples(snr_db: float = 0.0, noises=None, speech=None) -> list[HeldoutExample]:
+    """Every held-out speech clip mixed with every held-out noise region at ``snr_db``.
+
+    The whole speech clip is used (4-6 s); the held-out noise region (e.g. the last 1.5 s of
+    ``white_noise``, or all of ``babble_heldout``) is repeated to the speech's length by
+    :func:`specmask_edu.audio.mix_at_snr`. No randomness: the same call gives the same mixtures.
+
+    Parameters
+    ----------
+    snr_db : float
+        Input SNR in dB (default 0).
+    noises : sequence of str or None
+        Noise types (default all of :data:`NOISE_TYPES`).
+    speech : sequence of str or None
+        Held-out speech clips (default all of them); a training clip is refused.
+    """
+    snr_db = check_finite_number(snr_db, "snr_db")
+    clips = split_clips("heldout", noises)
+    names = clips["speech"] if speech is None else ([speech] if isinstance(speech, str) else list(speech))
+    leaked = [n for n in names if n not in clips["speech"]]
+    if leaked:
+        raise SpecmaskInputError(
+            f"{leaked} are not held-out speech clips; evaluation must use unseen material: choose from "
+            f"{clips['speech']}."
+        )
+    examples = []
+    for kind, (clip, start, stop) in clips["noise"].items():
+        noise = load_example(clip, SR)[start:stop]
+        for name in names:
+            mix = load_mixture(name, noise, snr_db=snr_db, sr=SR)
+            mix["noise"] = kind
+            mix["name"] = f"{name} + {kind}"
+            examples.append(HeldoutExample(mix))
+    return examples
