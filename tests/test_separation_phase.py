@@ -78,7 +78,7 @@ def test_clean_phase_beats_mixture_beats_random(noisy_pair):
         p: sm.si_sdr(phase.rebuild_with_phase(np.abs(S), p, mixture_stft=Y, target_stft=S, length=len(mix), rng=0), target)
         for p in ("clean", "mixture", "zero", "random")
     }
-    assert scores["clean"] > 100
+    assert scores["clean"] > 90
     assert scores["clean"] > scores["mixture"] > scores["random"]
     assert scores["mixture"] > scores["zero"]
 
@@ -126,7 +126,7 @@ def test_griffin_lim_from_chosen_phase(noisy_pair):
     from_zero = phase.griffin_lim(np.abs(S), n_iter=10, initial_phase="zero", length=len(target))
     assert sm.si_sdr(from_mix, target) > sm.si_sdr(from_zero, target)
     zero_iter = phase.griffin_lim(np.abs(S), n_iter=0, initial_phase=np.angle(S), length=len(target))
-    assert sm.si_sdr(zero_iter, target) > 100
+    assert sm.si_sdr(zero_iter, target) > 90
     with pytest.raises(SpecmaskInputError, match="initial_phase"):
         phase.griffin_lim(np.abs(S), initial_phase="mixture")
     with pytest.raises(SpecmaskInputError, match="complex"):

@@ -1,0 +1,109 @@
+r"""Two ways to tell a mask estimator what is right (taught in ``notebooks/07_learning_masks.ipynb``).
+
+**Mask approximation (MA)** compares the network output with the oracle mask, bin by bin:
+
+.. math:: \mathcal{L}_\mathrm{MA} = \frac{1}{KM}\sum_{k,m} \big(\hat M[k,m] - M^\star[k,m]\big)^2
+
+Every bin counts the same, loud or silent: a wrong gain in a bin where there is almost no energy costs
+as much as in a loud one, although it changes the sound very little.
+
+**Signal approximation (SA)** applies the estimated mask to the mixture and compares the result with
+the target spectrum, so each bin is weighted by its energy:
+
+.. math::
+
+    \mathcal{L}_\mathrm{SA} = \frac{\sum_{k,m} \big|\hat S[k,m] - S_\star[k,m]\big|^2}{\sum_{k,m} |Y[k,m]|^2}
+
+with, depending on ``kind``:
+
+* ``"magnitude"`` (real mask): :math:`\hat S = \hat M |Y|`, :math:`S_\star = |S|` — magnitude SA;
+* ``"phase_sensitive"`` (real mask): :math:`\hat S = \hat M |Y|`,
+  :math:`S_\star = |S|\cos(\angle S - \angle Y)` — the PSA of Erdogan et al. (2015), whose best real
+  mask is the PSM; it equals the complex-spectrum error of a real mask up to a constant;
+* ``"complex"`` (complex mask): :math:`\hat S = \hat M Y`, :math:`S_\star = S` — the complex-spectrum error.
+
+Dividing by the mixture energy makes the loss independent of the level of the clip. Tensors follow the
+layout of :mod:`specmask_edu.learn.data`: STFTs ``(batch, 2, freq, frames)`` (real, imaginary), real masks
+``(batch, freq, frames)``, complex masks ``(batch, 2, freq, frames)``.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .._validation import SpecmaskInputError
+
+__all__ = ["SIGNAL_KINDS", "mask_approximation_loss", "signal_approximation_loss", "compute_loss"]
+
+#: Signal-approximation variants: name -> does it need a complex mask?
+SIGNAL_KINDS = {"magnitude": False, "phase_sensitive": False, "complex": True}
+
+
+def mask_approximation_loss(output: torch.Tensor, target_mask: torch.Tensor) -> torch.Tensor:
+    r"""Mean squared error between the network output and the oracle (training-target) mask."""
+    if output.shape != target_mask.shape:
+        raise SpecmaskInputError(
+            f"The model output has shape {tuple(output.shape)} but the target mask {tuple(target_mask.shape)}: "
+            "train with a dataset made for the same mask kind (MixtureDataset(mask=model.config.mask))."
+        )
+    return torch.mean((output - target_mask) ** 2)
+
+
+def _energy(x):
+    return x[:, 0] ** 2 + x[:, 1] ** 2
+
+
+def signal_approximation_loss(mask: torch.Tensor, mixture: torch.Tensor, target: torch.Tensor,
+                              kind: str | None = None) -> torch.Tensor:
+    r"""Error of the masked mixture against the target, relative to the mixture energy (see module).
+
+    Parameters
+    ----------
+    mask : tensor
+        Real ``(batch, freq, frames)`` or complex ``(batch, 2, freq, frames)`` mask (after
+        :meth:`~specmask_edu.learn.models.MaskEstimator.output_to_mask`).
+    mixture, target : tensor ``(batch, 2, freq, frames)``
+        STFTs :math:`Y` and :math:`S`.
+    kind : {"magnitude", "phase_sensitive", "complex"} or None
+        Default: ``"phase_sensitive"`` for a real mask, ``"complex"`` for a complex one.
+    """
+    is_complex = mask.ndim == 4
+    if kind is None:
+        kind = "complex" if is_complex else "phase_sensitive"
+    if kind not in SIGNAL_KINDS:
+        raise SpecmaskInputError(f"Unknown signal-approximation kind {kind!r}; choose one of {list(SIGNAL_KINDS)}.")
+    if SIGNAL_KINDS[kind] != is_complex:
+        need = "a complex mask (batch, 2, freq, frames)" if SIGNAL_KINDS[kind] else "a real mask (batch, freq, frames)"
+        raise SpecmaskInputError(f"Signal approximation {kind!r} needs {need}; got shape {tuple(mask.shape)}.")
+    mixture_energy = _energy(mixture)
+    if kind == "complex":
+        est_re = mask[:, 0] * mixture[:, 0] - mask[:, 1] * mixture[:, 1]
+        est_im = mask[:, 0] * mixture[:, 1] + mask[:, 1] * mixture[:, 0]
+        error = (est_re - target[:, 0]) ** 2 + (est_im - target[:, 1]) ** 2
+    else:
+        mixture_mag = torch.sqrt(mixture_energy + 1e-20)
+        if kind == "magnitude":
+            wanted = torch.sqrt(_energy(target) + 1e-20)
+        else:  # |S| cos(angle S - angle Y) = Re(S conj(Y)) / |Y|
+            wanted = (target[:, 0] * mixture[:, 0] + target[:, 1] * mixture[:, 1]) / mixture_mag
+        error = (mask * mixture_mag - wanted) ** 2
+    per_item = error.sum(dim=(1, 2)) / mixture_energy.sum(dim=(1, 2)).clamp_min(1e-12)
+    return per_item.mean()
+
+
+def compute_loss(model, batch: dict, loss: str = "mask", signal_kind: str | None = None) -> torch.Tensor:
+    """Run ``model`` on a batch of :class:`~specmask_edu.learn.data.MixtureDataset` items and return the loss.
+
+    Parameters
+    ----------
+    loss : {"mask", "signal"}
+        Mask approximation or signal approximation.
+    signal_kind : str or None
+        Variant of signal approximation (see :func:`signal_approximation_loss`).
+    """
+    output = model(batch["mixture"])
+    if loss == "mask":
+        return mask_approximation_loss(output, batch["target_mask"])
+    if loss == "signal":
+        return signal_approximation_loss(model.output_to_mask(output), batch["mixture"], batch["target"], signal_kind)
+    raise SpecmaskInputError(f"`loss` must be 'mask' (mask approximation) or 'signal' (signal approximation), got {loss!r}.")
