@@ -384,11 +384,14 @@ All clips are our own generated material and are dedicated to the public domain 
 **CC0 1.0** (https://creativecommons.org/publicdomain/zero/1.0/):
 
 - The speech and babble were synthesised with the espeak-ng text-to-speech program (version 1.51,
-  Debian package) from the Harvard sentences (IEEE Recommended Practice for Speech Quality
-  Measurements, 1969), which are in the public domain. espeak-ng itself is licensed under the GPL-3.0;
-  the GPL covers the program and its voice data, not the audio it produces from our text, so the
-  recordings are not GPL-licensed. (This is our reading of the licence, not legal advice; espeak-ng
-  is not shipped with this package and is needed only to regenerate the clips.)
+  Debian package, formant synthesis; no MBROLA or other recorded voices) from the Harvard sentences
+  (IEEE Recommended Practice for Speech Quality Measurements, 1969), which are in the public domain.
+  espeak-ng itself is licensed under the GPL-3.0. That licence covers the program and its data files;
+  as the GPL FAQ explains, it does not by itself cover what a program outputs unless the output copies
+  parts of the program, and espeak-ng computes these waveforms from our text rather than copying
+  recorded material. So we treat the recordings as our own work, not as GPL-licensed. (This is our
+  reading, not legal advice. espeak-ng is not shipped with this package; it is needed only to
+  regenerate the clips.)
 - The noises, band stems and room impulse response were computed by `specmask_edu.synth`
   (part of this package) from fixed seeds.
 
@@ -410,8 +413,7 @@ Note: in espeak-ng 1.51 the voice name `en-gb+f3` silently ignores the `+f3` var
 British voice; the female British voice is spelt `en+f3`. `make_data.py` checks that every variant
 really changes the voice.
 
-## Clips
-"""
+## Clips"""
 
 
 def readme(catalog: dict) -> str:

@@ -1,0 +1,436 @@
+r"""Training loop, loss curves, saving and loading (taught in ``notebooks/07_learning_masks.ipynb``).
+
+:func:`train` draws fresh training mixtures every epoch (:class:`~specmask_edu.learn.data.MixtureDataset`),
+minimises the chosen loss (:mod:`specmask_edu.learn.losses`) with Adam and a cosine learning-rate decay,
+shows a progress bar (``tqdm.auto``) and redraws the loss curves after each epoch. It is seeded
+(``torch.manual_seed`` and a ``torch.Generator`` for the shuffling), so the same call gives the same
+model on the same machine. Pressing *Stop* in Jupyter (or Ctrl-C) ends training early but keeps the
+model trained so far and its history.
+
+:func:`save_model` writes the weights (``state_dict``) and the JSON-able :class:`ModelConfig` to one
+file; :func:`load_model` reads it back with ``torch.load(weights_only=True)``, which refuses to run any
+code stored in the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from .._validation import SpecmaskInputError
+from .data import MixtureDataset
+from .losses import SIGNAL_KINDS, compute_loss
+from .models import MaskEstimator, ModelConfig
+
+__all__ = ["TrainConfig", "TrainResult", "train", "set_threads", "save_model", "load_model", "plot_history",
+           "CHECKPOINT_FORMAT"]
+
+CHECKPOINT_FORMAT = "specmask_edu.learn/1"
+
+
+@dataclass
+class TrainConfig:
+    """Settings of :func:`train`. The defaults are the full lesson (about a minute on two CPU cores).
+
+    Parameters
+    ----------
+    loss : {"mask", "signal"}
+        Mask approximation or signal approximation (:mod:`specmask_edu.learn.losses`).
+    signal_kind : str or None
+        ``"magnitude"``, ``"phase_sensitive"`` or ``"complex"`` for ``loss="signal"`` (default: phase-sensitive
+        for a real mask, complex for a complex mask).
+    epochs : int
+        Passes over ``n_items`` fresh mixtures each (default 6).
+    n_items : int
+        Training mixtures per epoch (default 384).
+    batch_size : int
+        Mixtures per optimisation step (default 16).
+    lr : float
+        Adam learning rate at the start; it decays along a cosine to ``lr / 10`` (default 3e-3).
+    segment_seconds, snr_range, gain_range_db, noises
+        How the training mixtures are made (see :class:`~specmask_edu.learn.data.MixtureDataset`).
+    heldout_items : int
+        Held-out mixtures on which the loss is measured after each epoch (0: none). They are only
+        watched, never trained on.
+    normalization_items : int
+        Training mixtures used to fit the input normalisation (before the first step).
+    grad_clip : float or None
+        Largest gradient norm (keeps a bad batch from wrecking the model).
+    seed : int
+        Seeds the mixtures, the shuffling and dropout-free training.
+    max_seconds : float or None
+        Stop after this many seconds of training even if epochs remain (None: no limit).
+    num_threads : int or None
+        PyTorch CPU threads (None: :func:`set_threads` picks them).
+    """
+
+    loss: str = "mask"
+    signal_kind: str | None = None
+    epochs: int = 6
+    n_items: int = 384
+    batch_size: int = 16
+    lr: float = 3e-3
+    segment_seconds: float = 1.0
+    snr_range: tuple = (-5.0, 10.0)
+    gain_range_db: tuple = (-6.0, 6.0)
+    noises: tuple | None = None
+    heldout_items: int = 32
+    normalization_items: int = 64
+    grad_clip: float | None = 5.0
+    seed: int = 0
+    max_seconds: float | None = None
+    num_threads: int | None = None
+
+    def __post_init__(self):
+        if self.loss not in ("mask", "signal"):
+            raise SpecmaskInputError(f"`loss` must be 'mask' or 'signal', got {self.loss!r}.")
+        if self.signal_kind is not None and self.signal_kind not in SIGNAL_KINDS:
+            raise SpecmaskInputError(f"`signal_kind` must be one of {list(SIGNAL_KINDS)} or None, got {self.signal_kind!r}.")
+        for name in ("epochs", "n_items", "batch_size", "normalization_items"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise SpecmaskInputError(f"`{name}` must be a positive whole number, got {value!r}.")
+        if self.batch_size > self.n_items:
+            raise SpecmaskInputError(f"`batch_size` ({self.batch_size}) is larger than `n_items` ({self.n_items}).")
+        if not self.lr > 0:
+            raise SpecmaskInputError(f"`lr` must be positive, got {self.lr!r}.")
+
+    @classmethod
+    def fast(cls, **changes) -> TrainConfig:
+        """A few-second version for automatic tests (``SPECMASK_FAST=1``): 2 epochs of 48 mixtures."""
+        settings = dict(epochs=2, n_items=48, batch_size=8, heldout_items=8, normalization_items=16)
+        settings.update(changes)
+        return cls(**settings)
+
+    @property
+    def steps(self) -> int:
+        """Optimisation steps of a full run."""
+        return self.epochs * (self.n_items // self.batch_size)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns: the model (trained in place), the loss history and timing.
+
+    ``history`` holds lists: ``"step"`` and ``"loss"`` (every step), ``"epoch"``, ``"train_loss"`` (mean
+    over the epoch) and ``"heldout_loss"`` (after the epoch; NaN without held-out items).
+    """
+
+    model: MaskEstimator
+    history: dict
+    config: TrainConfig
+    seconds: float = 0.0
+    interrupted: bool = False
+    stopped_early: bool = False
+    steps_done: int = 0
+    notes: list = field(default_factory=list)
+
+    def plot(self, ax=None):
+        """Loss curves (see :func:`plot_history`)."""
+        return plot_history(self.history, ax=ax)
+
+
+def set_threads(num_threads: int | None = None) -> int:
+    """Set PyTorch's CPU threads and return the number used.
+
+    None picks the number of cores this process may use, at most 4 (more threads than cores, or many
+    threads for these small matrices, only add overhead; on a 2-core laptop or Binder instance that is 2).
+    """
+    if num_threads is None:
+        try:
+            available = len(os.sched_getaffinity(0))
+        except AttributeError:  # macOS, Windows
+            available = os.cpu_count() or 1
+        num_threads = max(1, min(4, available))
+    if isinstance(num_threads, bool) or not isinstance(num_threads, int) or num_threads <= 0:
+        raise SpecmaskInputError(f"`num_threads` must be a positive whole number or None, got {num_threads!r}.")
+    torch.set_num_threads(num_threads)
+    return num_threads
+
+
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    if shell is None or "ipykernel" not in sys.modules:
+        return False
+    ip = shell.get_ipython()
+    return ip is not None and ip.__class__.__name__ == "ZMQInteractiveShell"
+
+
+class _LivePlot:
+    """One figure, redrawn in place after each epoch (no stack of figures)."""
+
+    def __init__(self, title):
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        self.fig, self.ax = plt.subplots(figsize=(7, 3.2))
+        self.title = title
+        plt.close(self.fig)  # shown through the display handle only
+        self.handle = display(self.fig, display_id=True)
+
+    def update(self, history):
+        self.ax.clear()
+        plot_history(history, ax=self.ax)
+        self.ax.set_title(self.title)
+        self.handle.update(self.fig)
+
+
+def plot_history(history: dict, ax=None):
+    """Loss curves of a training run: every step (thin), the mean per epoch, and the held-out loss.
+
+    Returns the matplotlib figure.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+    else:
+        fig = ax.figure
+    steps_per_epoch = max(1, int(history.get("steps_per_epoch", 1)))
+    if history.get("loss"):
+        ax.plot(np.asarray(history["step"]) / steps_per_epoch, history["loss"], lw=0.6, alpha=0.45,
+                color="tab:blue", label="training loss (each step)")
+    if history.get("epoch"):
+        epochs = np.asarray(history["epoch"], dtype=float) + 1
+        ax.plot(epochs, history["train_loss"], "o-", color="tab:blue", label="training loss (epoch mean)")
+        held = np.asarray(history["heldout_loss"], dtype=float)
+        if np.any(np.isfinite(held)):
+            ax.plot(epochs, held, "s-", color="tab:orange", label="held-out loss (never trained on)")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"{history.get('loss_name', 'loss')}")
+    positive = [v for v in history.get("loss", []) if v > 0]
+    if positive and max(positive) / min(positive) > 20:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    if history.get("loss"):
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _heldout_batch(model, config):
+    if config.heldout_items <= 0:
+        return None
+    data = MixtureDataset("heldout", mask=model.config.mask, n_items=config.heldout_items,
+                          segment_seconds=config.segment_seconds, snr_range=config.snr_range,
+                          gain_range_db=config.gain_range_db, noises=config.noises, seed=config.seed + 1,
+                          config=model.config.stft_config(), K=model.config.K, C=model.config.C)
+    return torch.utils.data.default_collate([data[i] for i in range(len(data))])
+
+
+def _loss_name(config, model):
+    if config.loss == "mask":
+        return "mask approximation (MSE)"
+    kind = config.signal_kind or ("complex" if model.config.is_complex else "phase_sensitive")
+    return f"signal approximation ({kind.replace('_', '-')})"
+
+
+def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: bool = True,
+          plot="auto", dataset: MixtureDataset | None = None, callback=None) -> TrainResult:
+    """Train ``model`` (in place) on fresh speech + noise mixtures.
+
+    Parameters
+    ----------
+    model : MaskEstimator
+        From :func:`~specmask_edu.learn.models.build_model`.
+    config : TrainConfig, optional
+        Default ``TrainConfig()``: the full lesson (about a minute on two CPU cores).
+    progress : bool
+        Show a ``tqdm`` progress bar.
+    plot : bool or "auto"
+        Redraw the loss curves after each epoch ("auto": only inside Jupyter).
+    dataset : MixtureDataset, optional
+        Training data; by default made from ``config`` for the model's mask kind.
+    callback : callable, optional
+        Called as ``callback(epoch, history)`` after each epoch.
+
+    Returns
+    -------
+    TrainResult
+        ``.model``, ``.history``, ``.seconds``, ``.interrupted`` (True if you stopped it).
+    """
+    from tqdm.auto import tqdm
+
+    config = TrainConfig() if config is None else config
+    if not isinstance(model, MaskEstimator):
+        raise SpecmaskInputError(f"`model` must be a MaskEstimator from build_model(...), got {type(model).__name__}.")
+    if not isinstance(config, TrainConfig):
+        raise SpecmaskInputError(f"`config` must be a TrainConfig, got {type(config).__name__}.")
+    if config.loss == "signal" and config.signal_kind is not None:
+        if SIGNAL_KINDS[config.signal_kind] != model.config.is_complex:
+            raise SpecmaskInputError(
+                f"signal_kind={config.signal_kind!r} does not fit a {'complex' if model.config.is_complex else 'real'} "
+                "mask: use 'complex' for cirm/cirm_bounded and 'magnitude' or 'phase_sensitive' for irm/psm."
+            )
+    threads = set_threads(config.num_threads)
+    torch.manual_seed(config.seed)
+    generator = torch.Generator().manual_seed(config.seed)
+    if dataset is None:
+        dataset = MixtureDataset("train", mask=model.config.mask, n_items=config.n_items,
+                                 segment_seconds=config.segment_seconds, snr_range=config.snr_range,
+                                 gain_range_db=config.gain_range_db, noises=config.noises, seed=config.seed,
+                                 config=model.config.stft_config(), K=model.config.K, C=model.config.C)
+    elif dataset.mask != model.config.mask:
+        raise SpecmaskInputError(
+            f"The dataset makes {dataset.mask!r} targets but the model learns {model.config.mask!r} masks."
+        )
+    if dataset.split != "train":
+        raise SpecmaskInputError("Train on the 'train' split only; the held-out split is for evaluation.")
+    loader = torch.utils.data.DataLoader(dataset, batch_size=config.batch_size, shuffle=True,
+                                         generator=generator, drop_last=True, num_workers=0)
+    steps_per_epoch = len(loader)
+    total_steps = config.epochs * steps_per_epoch
+
+    if not bool(model.normalization_fitted):
+        n = min(config.normalization_items, len(dataset))
+        model.fit_normalization(torch.stack([dataset[i]["mixture"] for i in range(n)]))
+    heldout = _heldout_batch(model, config)
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * min(step, total_steps) / total_steps))
+    )
+    history = {"step": [], "loss": [], "epoch": [], "train_loss": [], "heldout_loss": [], "seconds": [],
+               "steps_per_epoch": steps_per_epoch, "loss_name": _loss_name(config, model), "threads": threads}
+    live = None
+    if plot == "auto":
+        plot = _in_notebook()
+    if plot:
+        live = _LivePlot(f"{model.config.arch.upper()} learning {model.config.mask.upper()} — {history['loss_name']}")
+    result = TrainResult(model=model, history=history, config=config)
+    bar = tqdm(total=total_steps, desc=f"{model.config.arch}/{model.config.mask}", disable=not progress,
+               unit="step", leave=True)
+    start = time.perf_counter()
+    step = 0
+    try:
+        for epoch in range(config.epochs):
+            dataset.set_epoch(epoch)
+            model.train()
+            epoch_losses = []
+            for batch in loader:
+                loss = compute_loss(model, batch, config.loss, config.signal_kind)
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(
+                        f"The loss became {loss.item()} at step {step}: lower the learning rate (lr) and train again."
+                    )
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if config.grad_clip:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+                optimizer.step()
+                scheduler.step()
+                step += 1
+                value = float(loss.detach())
+                history["step"].append(step)
+                history["loss"].append(value)
+                epoch_losses.append(value)
+                bar.update(1)
+                bar.set_postfix(loss=f"{value:.4f}")
+                if config.max_seconds is not None and time.perf_counter() - start > config.max_seconds:
+                    result.stopped_early = True
+                    break
+            history["epoch"].append(epoch)
+            history["train_loss"].append(sum(epoch_losses) / max(1, len(epoch_losses)))
+            history["heldout_loss"].append(_evaluate_loss(model, heldout, config))
+            history["seconds"].append(time.perf_counter() - start)
+            if live is not None:
+                live.update(history)
+            if callback is not None:
+                callback(epoch, history)
+            if result.stopped_early:
+                result.notes.append(f"stopped after max_seconds={config.max_seconds} s")
+                break
+    except KeyboardInterrupt:
+        result.interrupted = True
+        result.notes.append(f"interrupted by the user after {step} steps; the model trained so far is kept")
+        if len(history["epoch"]) == 0 or history["seconds"][-1] < time.perf_counter() - start - 1e-9:
+            pass
+    finally:
+        bar.close()
+        model.eval()
+    result.seconds = time.perf_counter() - start
+    result.steps_done = step
+    if result.interrupted:
+        print(result.notes[-1])
+    return result
+
+
+@torch.no_grad()
+def _evaluate_loss(model, batch, config) -> float:
+    if batch is None:
+        return float("nan")
+    model.eval()
+    value = float(compute_loss(model, batch, config.loss, config.signal_kind))
+    model.train()
+    return value
+
+
+def save_model(model: MaskEstimator, path, history: dict | None = None) -> Path:
+    """Save the weights and the settings of ``model`` (and optionally a training history) to ``path``.
+
+    The file holds only tensors and plain Python values (``{"format", "config", "state_dict",
+    "history"}``), so :func:`load_model` can read it with ``torch.load(weights_only=True)``.
+    """
+    if not isinstance(model, MaskEstimator):
+        raise SpecmaskInputError(f"`model` must be a MaskEstimator, got {type(model).__name__}.")
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    checkpoint = {
+        "format": CHECKPOINT_FORMAT,
+        "config": model.config.to_dict(),
+        "state_dict": model.state_dict(),
+        "history": _plain(history) if history is not None else None,
+    }
+    torch.save(checkpoint, path)
+    return path
+
+
+def _plain(value):
+    """Keep only JSON-like values (what weights_only loading accepts)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def load_model(path, return_history: bool = False):
+    """Load a model saved by :func:`save_model` (safely: ``torch.load(weights_only=True)``).
+
+    Returns the :class:`MaskEstimator` in evaluation mode, or ``(model, history)`` with
+    ``return_history=True``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SpecmaskInputError(f"No saved model at {str(path)!r}; save one with save_model(model, path).")
+    try:
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # pickle errors, truncated files, unsafe content
+        raise SpecmaskInputError(
+            f"{str(path)!r} is not a model file saved by specmask_edu.learn.save_model ({type(err).__name__}: {err})."
+        ) from err
+    if not isinstance(checkpoint, dict) or checkpoint.get("format") != CHECKPOINT_FORMAT:
+        raise SpecmaskInputError(f"{str(path)!r} was not written by specmask_edu.learn.save_model.")
+    model = MaskEstimator(ModelConfig.from_dict(checkpoint["config"]))
+    model.load_state_dict(checkpoint["state_dict"])
+    model.eval()
+    if return_history:
+        return model, checkpoint.get("history")
+    return model
