@@ -22,12 +22,14 @@ from .masks import (
     complex_ideal_ratio_mask,
     compress_mask,
     decompress_mask,
+    hpss_masks,
     iam,
     ibm,
     ideal_amplitude_mask,
     ideal_binary_mask,
     ideal_ratio_mask,
     irm,
+    lowpass_mask,
     oracle_mask,
     phase_sensitive_mask,
     polar_mask,
@@ -37,7 +39,7 @@ from .masks import (
     soft_masks,
     wiener_mask,
 )
-from .metrics import bss_eval, format_table, metrics_table, si_sdr, si_sdr_improvement, snr, stoi
+from .metrics import bss_eval, format_table, match_score, metrics_table, si_sdr, si_sdr_improvement, snr, stoi
 from .separation import apply_mask, oracle_separate, separate
 from .stft import STFTConfig, istft, magnitude_phase, stft
 
@@ -67,6 +69,8 @@ __all__ = [
     "ideal_amplitude_mask",
     "phase_sensitive_mask",
     "soft_masks",
+    "hpss_masks",
+    "lowpass_mask",
     "random_complex_mask",
     "polar_mask",
     "complex_ideal_ratio_mask",
@@ -89,6 +93,7 @@ __all__ = [
     "stoi",
     "metrics_table",
     "format_table",
+    "match_score",
     "load_audio",
     "save_audio",
     "to_mono",

@@ -6,6 +6,7 @@
 ``specmask-edu lab``     opens JupyterLab on the lessons (runs the demo instead where there is no browser).
 ``specmask-edu warmup``  does librosa's one-time numba compilation now, so a student's first cell is fast.
 ``specmask-edu doctor``  reports versions and whether audio playback and widgets will work.
+``specmask-edu html``    builds the static HTML edition of the lessons (executed; figures and players embedded).
 """
 
 from __future__ import annotations
@@ -272,6 +273,11 @@ def main(argv=None) -> int:
     sub.add_parser("warmup", help="compile librosa's numba code now so the first lesson cell is fast")
     sub.add_parser("doctor", help="check the installation")
 
+    html_cmd = sub.add_parser("html", help="build the static HTML edition of the lessons (see specmask_edu/edition.py)")
+    html_cmd.add_argument("--out", default="html", help="output folder (default: html)")
+    html_cmd.add_argument("--dir", default=None, help="lessons folder (default: ./notebooks)")
+    html_cmd.add_argument("--timeout", type=float, default=600, help="seconds one cell may run (default 600)")
+
     args, extra = parser.parse_known_args(argv)
     if args.command != "lab" and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -291,6 +297,12 @@ def main(argv=None) -> int:
             return 0
         if args.command == "warmup":
             warmup()
+            return 0
+        if args.command == "html":
+            from .edition import build_html_edition
+
+            build_html_edition(args.out, notebooks=args.dir, timeout=args.timeout)
+            print(f"Open {(Path(args.out) / 'index.html').resolve()} in a browser.")
             return 0
         if args.command == "doctor":
             return 1 if doctor() else 0

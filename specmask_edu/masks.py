@@ -38,6 +38,8 @@ __all__ = [
     "ideal_amplitude_mask",
     "phase_sensitive_mask",
     "soft_masks",
+    "hpss_masks",
+    "lowpass_mask",
     "polar_mask",
     "complex_ideal_ratio_mask",
     "compress_mask",
@@ -288,6 +290,90 @@ def soft_masks(sources, power: float = 2.0) -> list[np.ndarray]:
     total = np.sum(weights, axis=0)
     fill = 1.0 / len(sources)
     return [_safe_divide(w, total, fill=fill, threshold=EPS**power) for w in weights]
+
+
+def hpss_masks(mixture, margin: float = 1.0, kernel_size=17, power: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""Blind harmonic and percussive masks from the mixture alone (median-filtering HPSS).
+
+    .. math::
+
+        H = \operatorname{median}_\text{time}|Y|,\quad P = \operatorname{median}_\text{freq}|Y|,\qquad
+        M_H = \frac{H^p}{H^p + (\mu P)^p},\quad M_P = \frac{P^p}{P^p + (\mu H)^p}
+
+    with margin :math:`\mu`. Sustained notes are horizontal lines in a spectrogram (a median along time
+    keeps them), drum hits are vertical lines (a median along frequency keeps them). With ``margin=1``
+    the two masks sum to 1; a larger margin keeps only bins that are clearly one or the other, so
+    :math:`1 - M_H - M_P` is a residual that belongs to neither. Computed by
+    ``librosa.decompose.hpss(..., mask=True)`` (FitzGerald, 2010; Driedger et al., 2014). Range [0, 1].
+    Taught in ``notebooks/05_separating_instruments.ipynb``.
+
+    Parameters
+    ----------
+    mixture : complex ndarray (freq, frames)
+        Mixture STFT. Long frames (``n_fft=2048`` at 16 kHz) resolve harmonics better.
+    margin : float >= 1
+        Separation margin :math:`\mu`.
+    kernel_size : int or (int, int)
+        Median filter lengths (harmonic in frames, percussive in bins).
+    power : float > 0
+        Exponent :math:`p` of the soft masks.
+
+    Returns
+    -------
+    (harmonic_mask, percussive_mask) : two float64 arrays shaped like ``mixture``
+    """
+    Y = as_stft(mixture, "mixture")
+    margin = check_finite_number(margin, "margin")
+    if margin < 1.0:
+        raise SpecmaskInputError(f"`margin` must be at least 1 (1 = the masks sum to one), got {margin}.")
+    power = check_finite_number(power, "power")
+    if power <= 0:
+        raise SpecmaskInputError(f"`power` must be positive (2 is usual), got {power}.")
+    sizes = np.atleast_1d(kernel_size)
+    if sizes.size not in (1, 2) or not all(isinstance(k, (int, np.integer)) and k >= 1 for k in sizes.tolist()):
+        raise SpecmaskInputError(f"`kernel_size` must be a positive whole number or a pair of them, got {kernel_size!r}.")
+    import librosa
+
+    harmonic, percussive = librosa.decompose.hpss(np.abs(Y), kernel_size=tuple(int(k) for k in sizes) if sizes.size == 2
+                                                  else int(sizes[0]), margin=margin, power=power, mask=True)
+    return harmonic.astype(np.float64), percussive.astype(np.float64)
+
+
+def lowpass_mask(shape, sr: float, cutoff_hz: float, config=None) -> np.ndarray:
+    r"""A low-pass filter written as a mask: 1 below ``cutoff_hz``, 0 above, the same in every frame.
+
+    .. math:: M[k, m] = \begin{cases} 1 & f_k < f_c \\ 0 & f_k \ge f_c \end{cases}, \qquad f_k = k\,\frac{sr}{n_{fft}}
+
+    A mask that knows nothing about the target: applied to a clean signal it gives a muffled copy, the
+    "same score, different sound" example of ``notebooks/06_evaluating_separation.ipynb``
+    (``notebooks/02_real_masks.ipynb`` builds the same mask by hand in an exercise).
+
+    Parameters
+    ----------
+    shape : (freq, frames)
+        Shape of the STFT to filter; ``freq`` must be ``config.n_fft // 2 + 1``.
+    sr : float
+        Sample rate in Hz.
+    cutoff_hz : float
+        Cut-off frequency :math:`f_c` in Hz, 0 to ``sr / 2``.
+    config : STFTConfig, optional
+        The configuration of the STFT (default ``STFTConfig()``).
+    """
+    from .stft import _as_config
+
+    config = _as_config(config)
+    shape = _check_shape(shape)
+    if len(shape) != 2 or shape[0] != config.n_freqs:
+        raise SpecmaskInputError(
+            f"`shape` {shape} does not fit config.n_fft={config.n_fft} ({config.n_freqs} frequency rows). "
+            "Pass X.shape of an STFT computed with the same STFTConfig."
+        )
+    sr = check_finite_number(sr, "sr")
+    cutoff_hz = check_finite_number(cutoff_hz, "cutoff_hz")
+    if sr <= 0 or not 0 <= cutoff_hz <= sr / 2:
+        raise SpecmaskInputError(f"`cutoff_hz` must be between 0 and sr/2 = {sr / 2:g} Hz, got {cutoff_hz:g}.")
+    keep = (config.frequencies(sr) < cutoff_hz).astype(np.float64)
+    return np.repeat(keep[:, None], shape[1], axis=1)
 
 
 # --------------------------------------------------------------------------- complex masks

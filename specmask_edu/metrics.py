@@ -28,6 +28,7 @@ __all__ = [
     "stoi",
     "metrics_table",
     "format_table",
+    "match_score",
 ]
 
 #: Metrics in dB are clipped to [-DB_LIMIT, DB_LIMIT].
@@ -204,6 +205,67 @@ def stoi(estimate, reference, sr: int, extended: bool = False) -> float:
         warnings.simplefilter("ignore")
         value = pystoi.stoi(ref, est, int(sr), extended=extended)
     return float(value)
+
+
+def match_score(make_estimate, reference, score_db: float, low: float, high: float, metric=None,
+                tol_db: float = 0.05, max_iter: int = 30) -> dict:
+    r"""Find the parameter that gives an estimate a chosen score, by bisection.
+
+    Solves :math:`\mathrm{metric}(\text{make\_estimate}(p), s) = \text{score\_db}` for :math:`p` in
+    ``[low, high]``, assuming the score grows (or falls) steadily with :math:`p`. Used to build two
+    estimates with the same SI-SDR that sound different (``notebooks/06_evaluating_separation.ipynb``).
+
+    Parameters
+    ----------
+    make_estimate : callable p -> waveform
+        For example ``lambda cutoff: separate(target, lowpass_mask(S.shape, sr, cutoff))``.
+    reference : ndarray
+        The clean target.
+    score_db : float
+        The score to reach (dB).
+    low, high : float
+        Search interval of the parameter; the score at the two ends must lie on either side of ``score_db``.
+    metric : callable (estimate, reference) -> dB, optional
+        Default :func:`si_sdr`.
+    tol_db : float
+        Stop when the score is within this many dB (default 0.05), or when the interval has shrunk to
+        1/10,000 of its width (a parameter that acts in steps, such as a cut-off on a grid of STFT bins,
+        may not reach ``tol_db`` exactly; ``"score"`` says what was reached).
+
+    Returns
+    -------
+    dict with ``"param"``, ``"estimate"`` and ``"score"`` (the metric reached)
+    """
+    metric = si_sdr if metric is None else metric
+    ref = as_waveform(reference, "reference")
+    low, high = float(low), float(high)
+
+    def evaluate(p):
+        est = make_estimate(p)
+        return est, float(metric(est, ref))
+
+    est_low, s_low = evaluate(low)
+    est_high, s_high = evaluate(high)
+    if not min(s_low, s_high) - tol_db <= score_db <= max(s_low, s_high) + tol_db:
+        raise SpecmaskInputError(
+            f"The score at the ends of [{low:g}, {high:g}] is {s_low:.2f} and {s_high:.2f} dB, so {score_db:.2f} dB "
+            "cannot be reached in between: widen the interval."
+        )
+    best = min(((low, est_low, s_low), (high, est_high, s_high)), key=lambda r: abs(r[2] - score_db))
+    rising = s_high >= s_low
+    xtol = 1e-4 * (high - low)
+    for _ in range(int(max_iter)):
+        if abs(best[2] - score_db) <= tol_db or abs(high - low) <= abs(xtol):
+            break
+        mid = 0.5 * (low + high)
+        est_mid, s_mid = evaluate(mid)
+        if abs(s_mid - score_db) < abs(best[2] - score_db):
+            best = (mid, est_mid, s_mid)
+        if (s_mid < score_db) == rising:
+            low = mid
+        else:
+            high = mid
+    return {"param": best[0], "estimate": best[1], "score": best[2]}
 
 
 def metrics_table(estimates: dict, reference, mixture=None, sr: int | None = None,

@@ -43,6 +43,7 @@ __all__ = [
     "plot_phase",
     "plot_waveforms",
     "plot_metrics",
+    "plot_sweep",
     "SpectrogramHandle",
     "ComplexMaskHandle",
     "WaveformHandle",
@@ -187,10 +188,10 @@ def magnitude_db(X, config: STFTConfig | None = None, floor_db: float = -120.0) 
 def complex_to_rgb(M, max_magnitude: float = 1.0) -> np.ndarray:
     r"""Colour of each complex value: hue = phase, brightness = magnitude (HSV to RGB).
 
-    .. math:: h = \frac{\angle M + \pi}{2\pi}, \quad s = 1, \quad v = \min\!\left(\frac{|M|}{M_{max}}, 1\right)
+    .. math:: h = \frac{\angle M}{2\pi} \bmod 1, \quad s = 1, \quad v = \min\!\left(\frac{|M|}{M_{max}}, 1\right)
 
-    So a phase of -π and +π are both red (the hue wheel closes), a rotation by π/2 moves a quarter of
-    the way round the colour wheel, and a zero gain is black.
+    So phase 0 (no rotation) is red, π/2 yellow-green, ±π cyan, -π/2 blue-violet (the hue circle
+    closes, like the phase); a zero gain is black and a gain of ``max_magnitude`` or more is fully bright.
 
     Returns
     -------
@@ -202,7 +203,7 @@ def complex_to_rgb(M, max_magnitude: float = 1.0) -> np.ndarray:
     if max_magnitude <= 0:
         raise SpecmaskInputError(f"`max_magnitude` must be positive, got {max_magnitude}.")
     hsv = np.empty(M.shape + (3,), dtype=np.float64)
-    hsv[..., 0] = (np.angle(M) + np.pi) / (2.0 * np.pi) % 1.0
+    hsv[..., 0] = (np.angle(M) / (2.0 * np.pi)) % 1.0
     hsv[..., 1] = 1.0
     hsv[..., 2] = np.clip(np.abs(M) / float(max_magnitude), 0.0, 1.0)
     return hsv_to_rgb(hsv)
@@ -288,6 +289,11 @@ class SpectrogramHandle:
         self.sr = sr
         self.config = config
 
+    @property
+    def artists(self) -> list:
+        """The artists that ``update`` changes (for blitting in the explorers)."""
+        return [self.image]
+
     def update(self, data, config: STFTConfig | None = None, title: str | None = None):
         """Show new data (same kind as before); pass ``config`` if the STFT parameters changed."""
         if config is not None:
@@ -308,16 +314,21 @@ class ComplexMaskHandle(SpectrogramHandle):
 
 class WaveformHandle:
     """What :func:`plot_waveforms` returns: ``.fig``, ``.ax`` (or ``.axes``), ``.polys`` (one filled
-    min/max envelope per signal, by label), ``.lines`` (thin outlines) and ``update(signals)``."""
+    min/max envelope per signal, by label), ``.legend`` and ``update(signals)``."""
 
-    def __init__(self, axes, polys, lines, sr, n_points):
+    def __init__(self, axes, polys, legend, sr, n_points):
         self.axes = axes
         self.ax = axes[0]
         self.fig = self.ax.figure
         self.polys = polys
-        self.lines = lines
+        self.legend = legend
         self.sr = sr
         self.n_points = n_points
+
+    @property
+    def artists(self) -> list:
+        """The artists that ``update`` changes (the envelopes)."""
+        return list(self.polys.values())
 
     def update(self, signals):
         """Redraw the envelopes of ``signals`` (same labels as when drawn; missing labels stay)."""
@@ -329,7 +340,6 @@ class WaveformHandle:
             t, lo, hi = waveform_envelope(x, self.n_points)
             t = t / float(self.sr)
             self.polys[label].set_verts([_envelope_vertices(t, lo, hi)])
-            self.lines[label].set_data(np.concatenate([t, t[::-1]]), np.concatenate([hi, lo[::-1]]))
         return self
 
 
@@ -346,17 +356,38 @@ class MetricsHandle:
         self.metrics = metrics
         self.fmt = fmt
 
+    @property
+    def artists(self) -> list:
+        """The bars and their value labels (what ``update`` changes)."""
+        out = []
+        for metric in self.metrics:
+            out.extend(self.bars[metric].patches)
+            out.extend(self.texts[metric])
+        return out
+
     def update(self, rows, ylim=None):
         values = _metric_values(rows, self.names, self.metrics)
+        _set_metric_ylim(self.ax, values, ylim)
         for j, metric in enumerate(self.metrics):
             for i, bar in enumerate(self.bars[metric]):
                 v = values[i, j]
                 bar.set_height(0.0 if not np.isfinite(v) else v)
-                self.texts[metric][i].set_text(self.fmt.format(v))
-                self.texts[metric][i].set_y(0.0 if not np.isfinite(v) else v)
-                self.texts[metric][i].set_va("bottom" if v >= 0 else "top")
-        _set_metric_ylim(self.ax, values, ylim)
+                _place_label(self.ax, self.texts[metric][i], v, self.fmt)
         return self
+
+
+def _place_label(ax, text, value, fmt):
+    """Write ``value`` at the end of its bar, kept inside the axes when the bar leaves the range."""
+    low, high = ax.get_ylim()
+    margin = 0.07 * (high - low)
+    v = 0.0 if not np.isfinite(value) else float(value)
+    text.set_text(fmt.format(value))
+    if v >= 0:
+        text.set_y(min(v, high - margin))
+        text.set_va("bottom")
+    else:
+        text.set_y(max(v, low + margin))
+        text.set_va("top")
 
 
 # --------------------------------------------------------------------------- spectrograms and masks
@@ -395,7 +426,7 @@ def plot_spectrogram(X, sr: float = 16000, config: STFTConfig | None = None, ax=
 
     fig, ax = _new_axes(ax, None, (8, 3.2))
     image = ax.imshow(transform(A, config), origin="lower", aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax,
-                      extent=_extent(A.shape, sr, config), interpolation="nearest")
+                      extent=_extent(A.shape, sr, config), interpolation="nearest", interpolation_stage="data")
     cb = fig.colorbar(image, ax=ax, label="dB", pad=0.01) if colorbar else None
     _label_tf(ax, fmax, sr, title)
     return SpectrogramHandle(ax, image, cb, transform, sr, config)
@@ -423,7 +454,7 @@ def plot_mask(mask, sr: float = 16000, config: STFTConfig | None = None, ax=None
     M = transform(M, config)
     fig, ax = _new_axes(ax, None, (8, 3.2))
     image = ax.imshow(M, origin="lower", aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax,
-                      extent=_extent(M.shape, sr, config), interpolation="nearest")
+                      extent=_extent(M.shape, sr, config), interpolation="nearest", interpolation_stage="data")
     cb = None
     if colorbar:
         extend = {(False, False): "neither", (True, False): "min", (False, True): "max", (True, True): "both"}
@@ -456,7 +487,7 @@ def plot_complex_mask(mask, sr: float = 16000, config: STFTConfig | None = None,
     r"""A complex mask (or any complex array) as colour: hue = phase, brightness = magnitude.
 
     Each bin's colour comes from :func:`complex_to_rgb`: the phase :math:`\angle M` picks the hue
-    (red at 0... and again at ±π the wheel closes), :math:`|M|/M_{max}` the brightness (black = 0).
+    (red = 0, cyan = ±π), :math:`|M|/M_{max}` the brightness (black = 0).
     ``legend=True`` adds a colour wheel next to the image. Taught in ``notebooks/04_complex_masks.ipynb``.
 
     Parameters
@@ -473,7 +504,7 @@ def plot_complex_mask(mask, sr: float = 16000, config: STFTConfig | None = None,
 
     fig, ax = _new_axes(ax, None, (8, 3.2))
     image = ax.imshow(transform(M, config), origin="lower", aspect="auto",
-                      extent=_extent(M.shape, sr, config), interpolation="nearest")
+                      extent=_extent(M.shape, sr, config), interpolation="nearest", interpolation_stage="data")
     _label_tf(ax, fmax, sr, title)
     handle = ComplexMaskHandle(ax, image, None, transform, sr, config)
     if legend:
@@ -500,7 +531,7 @@ def plot_phase(X, sr: float = 16000, config: STFTConfig | None = None, ax=None, 
 
     fig, ax = _new_axes(ax, None, (8, 3.2))
     image = ax.imshow(transform(A, config), origin="lower", aspect="auto", cmap=cmap, vmin=-np.pi, vmax=np.pi,
-                      extent=_extent(A.shape, sr, config), interpolation="nearest")
+                      extent=_extent(A.shape, sr, config), interpolation="nearest", interpolation_stage="data")
     cb = None
     if colorbar:
         cb = fig.colorbar(image, ax=ax, label="phase (rad)", pad=0.01, ticks=[-np.pi, 0, np.pi])
@@ -576,7 +607,7 @@ def plot_waveforms(signals, sr: float = 16000, ax=None, overlay: bool = True, n_
             axes = list(np.atleast_1d(ax))
             if len(axes) != len(signals):
                 raise SpecmaskInputError(f"{len(signals)} signals but {len(axes)} axes given.")
-    polys, lines = {}, {}
+    polys = {}
     peak = max(float(np.max(np.abs(x))) for x in signals.values())
     for i, (label, x) in enumerate(signals.items()):
         a = axes[i]
@@ -584,8 +615,6 @@ def plot_waveforms(signals, sr: float = 16000, ax=None, overlay: bool = True, n_
         t, lo, hi = waveform_envelope(x, n_points)
         t = t / float(sr)
         polys[label] = a.fill_between(t, lo, hi, color=color, alpha=alpha, linewidth=0, label=label)
-        (lines[label],) = a.plot(np.concatenate([t, t[::-1]]), np.concatenate([hi, lo[::-1]]), color=color,
-                                 linewidth=0.4, alpha=min(1.0, alpha + 0.3))
         if not overlay:
             a.set_ylabel(label, rotation=0, ha="right", va="center")
     limit = peak * 1.05 if peak > 0 else 1.0
@@ -594,13 +623,16 @@ def plot_waveforms(signals, sr: float = 16000, ax=None, overlay: bool = True, n_
         a.set_ylim(ylim if ylim is not None else (-limit, limit))
         a.grid(True, alpha=0.3)
     axes[-1].set_xlabel("time (s)")
+    leg = None
     if overlay:
         axes[0].set_ylabel("amplitude")
         if legend:
-            axes[0].legend(loc="upper right", fontsize=8, ncols=min(4, len(signals)))
+            # Above the axes, right-aligned: the envelopes never cover it (explorers keep it static).
+            leg = axes[0].legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False,
+                                 ncols=len(signals), borderaxespad=0.1, handlelength=1.2)
     if title:
-        axes[0].set_title(title)
-    return WaveformHandle(axes, polys, lines, sr, n_points)
+        axes[0].set_title(title, loc="left")
+    return WaveformHandle(axes, polys, leg, sr, n_points)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -657,11 +689,7 @@ def plot_metrics(rows: dict, metrics=("SI-SDR",), ax=None, title: str | None = N
         offset = (j - (len(metrics) - 1) / 2) * width
         heights = np.where(np.isfinite(values[:, j]), values[:, j], 0.0)
         bars[metric] = ax.bar(x + offset, heights, width * 0.95, label=metric, color=_CYCLE[j % len(_CYCLE)])
-        texts[metric] = [
-            ax.text(x[i] + offset, heights[i], fmt.format(values[i, j]), ha="center",
-                    va="bottom" if heights[i] >= 0 else "top", fontsize=8)
-            for i in range(len(names))
-        ]
+        texts[metric] = [ax.text(x[i] + offset, 0.0, "", ha="center", fontsize=8) for i in range(len(names))]
     ax.axhline(0.0, color="black", linewidth=0.6)
     ax.set_xticks(x, names, rotation=20 if max(len(n) for n in names) > 8 else 0, ha="right" if max(len(n) for n in names) > 8 else "center")
     ax.set_ylabel(unit)
@@ -672,5 +700,64 @@ def plot_metrics(rows: dict, metrics=("SI-SDR",), ax=None, title: str | None = N
     if title:
         ax.set_title(title)
     _set_metric_ylim(ax, values, ylim)
+    for j, metric in enumerate(metrics):
+        for i in range(len(names)):
+            _place_label(ax, texts[metric][i], values[i, j], fmt)
     ax.grid(True, axis="y", alpha=0.3)
     return MetricsHandle(ax, bars, texts, names, metrics, fmt)
+
+
+# ---- plots for notebooks 04–06 ----
+
+
+def plot_sweep(table: dict, ax=None, xlabel: str = "input SNR (dB)", ylabel: str = "SI-SDR improvement (dB)",
+               ylim=None, title: str | None = None, fmt: str = "{:.0f}"):
+    """One line per name over a swept parameter, e.g. the output of
+    :func:`specmask_edu.separation.oracle_improvements` (``{mask: {snr_db: dB}}``).
+
+    Values above ``ylim`` (a cIRM that is exact, 100+ dB) are drawn as triangles on the top edge with
+    their value written next to them, so the other lines keep a readable scale.
+    Used in ``notebooks/04_complex_masks.ipynb`` to ``06_evaluating_separation.ipynb``.
+
+    Parameters
+    ----------
+    table : dict {name: {x: y}}
+    ylim : (low, high), optional
+        Default fits all values.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if not isinstance(table, dict) or not table or not all(isinstance(v, dict) and v for v in table.values()):
+        raise SpecmaskInputError("`table` must be a non-empty dict {name: {x: y}}, e.g. {'IRM': {-5: 8.1, 0: 9.0}}.")
+    fig, ax = _new_axes(ax, None, (7, 3.5))
+    values = np.array([float(y) for row in table.values() for y in row.values()])
+    if ylim is None:
+        span = max(float(values.max() - values.min()), 1.0)
+        ylim = (float(values.min()) - 0.05 * span, float(values.max()) + 0.1 * span)
+    low, high = float(ylim[0]), float(ylim[1])
+    for i, (name, row) in enumerate(table.items()):
+        x = np.array([float(k) for k in row])
+        y = np.array([float(v) for v in row.values()])
+        color = _CYCLE[i % len(_CYCLE)]
+        inside = y <= high
+        if inside.any():
+            ax.plot(x[inside], y[inside], marker="o", markersize=4, color=color, label=name)
+        if not inside.all():
+            top = high - 0.03 * (high - low)
+            above = y[~inside]
+            ax.plot(x[~inside], np.full(above.size, top), marker="^", linestyle="--" if above.size > 1 else "none",
+                    color=color, markersize=7, label=None if inside.any() else f"{name} (above the scale)")
+            value = fmt.format(above.min()) if fmt.format(above.min()) == fmt.format(above.max()) else \
+                f"{fmt.format(above.min())} to {fmt.format(above.max())}"
+            ax.annotate(f"↑ {value}", (x[~inside].mean(), top), textcoords="offset points", xytext=(0, -15),
+                        ha="center", fontsize=8, color=color)
+    ax.set_ylim(low, high)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    if title:
+        ax.set_title(title)
+    return ax

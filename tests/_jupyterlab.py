@@ -218,6 +218,15 @@ JS_KERNEL_STATUS = """() => {
   return el ? el.getAttribute('data-status') : null;
 }"""
 
+# The indicator reads 'idle' before any kernel exists; the status bar names the kernel once it is
+# connected ("Python 3 (ipykernel) | Idle" rather than "No Kernel | Initializing").
+JS_KERNEL_READY = r"""() => {
+  const el = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
+  const bar = document.querySelector('.jp-StatusBar-Widget');
+  return !!el && el.getAttribute('data-status') === 'idle' && !!bar
+      && /^(?!No Kernel).+ \| Idle$/m.test(bar.innerText);
+}"""
+
 # 'done' when every non-empty code cell shows an execution count and the kernel is idle,
 # 'error' when a cell raised (JupyterLab then stops running the cells below it), else null.
 JS_RUN_STATE = r"""() => {
@@ -303,7 +312,7 @@ JS_IMAGE_FINGERPRINT = """async (root) => {
 def open_notebook(page, server: LabServer, name: str, timeout_ms: float = 90_000) -> None:
     page.goto(server.notebook_url(name), wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout_ms)
-    page.wait_for_function(f"() => ({JS_KERNEL_STATUS})() === 'idle'", timeout=timeout_ms)
+    page.wait_for_function(JS_KERNEL_READY, timeout=timeout_ms, polling=200)
 
 
 def run_all_cells(page, timeout_ms: float) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def lab(chromium, tmp_path_factory):
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's screenshots
     server = LabServer(workdir=tmp_path_factory.mktemp("jupyterlab"), notebooks=NOTEBOOKS).start()
     yield server
     leftovers = server.stop()

@@ -313,7 +313,7 @@ def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: 
     bar = tqdm(total=total_steps, desc=f"{model.config.arch}/{model.config.mask}", disable=not progress,
                unit="step", leave=True)
     start = time.perf_counter()
-    step = 0
+    step, epoch, epoch_losses = 0, 0, []
     try:
         for epoch in range(config.epochs):
             dataset.set_epoch(epoch)
@@ -355,8 +355,11 @@ def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: 
     except KeyboardInterrupt:
         result.interrupted = True
         result.notes.append(f"interrupted by the user after {step} steps; the model trained so far is kept")
-        if len(history["epoch"]) == 0 or history["seconds"][-1] < time.perf_counter() - start - 1e-9:
-            pass
+        if epoch_losses and (not history["epoch"] or history["epoch"][-1] != epoch):  # close the partial epoch
+            history["epoch"].append(epoch)
+            history["train_loss"].append(sum(epoch_losses) / len(epoch_losses))
+            history["heldout_loss"].append(float("nan"))
+            history["seconds"].append(time.perf_counter() - start)
     finally:
         bar.close()
         model.eval()

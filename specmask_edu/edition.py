@@ -1,0 +1,256 @@
+"""The HTML edition: every lesson executed and exported as one static web page, plus an index.
+
+``specmask-edu html --out DIR`` (or :func:`build_html_edition`) runs each notebook top to bottom
+with nbclient (``SPECMASK_FAST=1``, so lesson 07 trains its small model quickly), stores the widget
+state in the notebook metadata, and exports it with nbconvert's ``HTMLExporter`` (``lab`` template).
+The pages need no server and no kernel:
+
+- figures are embedded as ``<img src="data:image/png;base64,...">``;
+- audio players are embedded as ``<audio>`` elements with ``data:audio/wav;base64,...`` sources;
+- widgets (sliders, explorers) are kept in their saved state. Drawing them needs the Jupyter widget
+  renderer script, which the page loads from a CDN (unpkg) when opened with internet access; offline
+  the widgets stay blank, and the *static cell* that follows every explorer in the lessons shows the
+  same result as a plain figure and player. Math is typeset by MathJax from a CDN in the same way
+  (offline the LaTeX source is shown).
+
+``index.html`` links every lesson with its title and learning objectives, taken from the notebook's
+first Markdown cells.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["build_html_edition", "lesson_info", "execute_notebook", "export_page", "EditionPage",
+           "DEFAULT_TIMEOUT"]
+
+#: Seconds one cell may run before the build stops with an error.
+DEFAULT_TIMEOUT = 600
+
+# The widget renderer that matches ipywidgets 8 (widget state format 2).
+_HTML_MANAGER_RANGE = "^1.0.0"
+
+_OBJECTIVES_HEADING = re.compile(
+    r"^\s*(#{1,6}\s*|\*\*|__)?\s*((learning\s+)?(objectives|goals)|(what\s+)?you('ll|\s+will)\s+learn)\b",
+    re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*\S)\s*$")
+_HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+@dataclass
+class EditionPage:
+    """One built page: the lesson, where it was written, its size and how long it took."""
+
+    notebook: Path
+    path: Path
+    title: str
+    objectives: list[str] = field(default_factory=list)
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+def lesson_info(nb) -> tuple[str, list[str]]:
+    """Title (the first ``#`` heading) and learning objectives (the list under a heading or bold line
+    naming the objectives) from the first Markdown cells of a notebook; objectives stay Markdown."""
+    title, objectives = None, []
+    for cell in nb.cells[:6]:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.splitlines()
+        for i, line in enumerate(lines):
+            heading = _HEADING.match(line)
+            if title is None and heading and line.lstrip().startswith("# "):
+                title = heading.group(1)
+            if not objectives and _OBJECTIVES_HEADING.match(line):
+                for item_line in lines[i + 1:]:
+                    item = _LIST_ITEM.match(item_line)
+                    if item:
+                        objectives.append(item.group(1))
+                    elif objectives and (not item_line.strip() or _HEADING.match(item_line)):
+                        break
+                    elif objectives and item_line.startswith((" ", "\t")):
+                        objectives[-1] += " " + item_line.strip()  # continuation of a list item
+    return title or "", objectives
+
+
+def _kernel_env() -> dict:
+    env = dict(os.environ)
+    env["SPECMASK_FAST"] = "1"
+    # A test run may have forced the Agg backend; the kernel must use the inline backend so figures
+    # become image outputs.
+    env.pop("MPLBACKEND", None)
+    return env
+
+
+def execute_notebook(path, timeout: float = DEFAULT_TIMEOUT):
+    """Run a notebook top to bottom in a fresh kernel (in a temporary working folder, so nothing is
+    written next to the lessons) and return it with outputs and widget state.
+
+    Raises nbclient's ``CellExecutionError`` (with the failing cell's traceback) if a cell fails.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory(prefix="specmask_html_") as workdir:
+        client = NotebookClient(nb, timeout=timeout, kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
+                                resources={"metadata": {"path": workdir}}, store_widget_state=True)
+        client.execute(env=_kernel_env())
+    return nb
+
+
+def export_page(nb) -> str:
+    """The executed notebook as a standalone HTML page (nbconvert ``lab`` template)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", html_manager_semver_range=_HTML_MANAGER_RANGE)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _markdown_inline(text: str) -> str:
+    from nbconvert.filters import markdown2html
+
+    rendered = markdown2html(text).strip()
+    # A single paragraph: drop the <p> wrapper so it sits inside an <li>.
+    match = re.fullmatch(r"<p>(.*)</p>", rendered, re.DOTALL)
+    return match.group(1) if match else rendered
+
+
+_NAV_STYLE = ("font-family:system-ui,sans-serif;font-size:14px;padding:8px 16px;background:#f3f6fa;"
+              "border-bottom:1px solid #d0d7de;display:flex;gap:16px;flex-wrap:wrap")
+
+
+def _nav(pages: list[EditionPage], i: int) -> str:
+    links = ['<a href="index.html">&larr; All lessons</a>']
+    if i > 0:
+        links.append(f'<a href="{pages[i - 1].path.name}">Previous: {html.escape(pages[i - 1].title)}</a>')
+    if i + 1 < len(pages):
+        links.append(f'<a href="{pages[i + 1].path.name}">Next: {html.escape(pages[i + 1].title)}</a>')
+    note = ('<span style="color:#57606a">Static edition: sliders need a running kernel (Binder, Colab or '
+            '<code>specmask-edu lab</code>); the cell below each explorer shows its result.</span>')
+    return f'<nav class="specmask-nav" style="{_NAV_STYLE}">{"".join(links)}{note}</nav>'
+
+
+def _with_nav(page_html: str, nav: str) -> str:
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + nav, page_html, count=1)
+
+
+def _index_html(pages: list[EditionPage], version: str) -> str:
+    items = []
+    for page in pages:
+        objectives = "".join(f"<li>{_markdown_inline(o)}</li>" for o in page.objectives)
+        items.append(
+            f'<li class="lesson"><h2><a href="{page.path.name}">{html.escape(page.title)}</a></h2>'
+            + (f'<p class="objectives-label">Learning objectives</p><ul class="objectives">{objectives}</ul>'
+               if objectives else "")
+            + "</li>"
+        )
+    built = time.strftime("%Y-%m-%d %H:%M")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>specmask_edu lessons: audio separation with real and complex masks</title>
+<script>window.MathJax = {{tex: {{inlineMath: [['$', '$'], ['\\\\(', '\\\\)']]}}}};</script>
+<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1f2328; }}
+ol.lessons {{ list-style: none; padding: 0; }}
+li.lesson {{ border: 1px solid #d0d7de; border-radius: 8px; padding: 0.5rem 1rem; margin: 1rem 0; }}
+li.lesson h2 {{ font-size: 1.2rem; margin: 0.4rem 0; }}
+.objectives-label {{ margin: 0.2rem 0; color: #57606a; font-size: 0.9rem; }}
+.note {{ color: #57606a; font-size: 0.9rem; }}
+</style>
+</head>
+<body>
+<h1>Audio separation with real-valued and complex masks</h1>
+<p>The lessons of <code>specmask_edu</code>, executed and saved as static pages: every figure and audio
+player is inside the page. To move the sliders, open the lessons in JupyterLab (Binder, Colab, or
+<code>specmask-edu lab</code> on your computer).</p>
+<ol class="lessons">
+{"".join(items)}
+</ol>
+<p class="note">Built {built} with specmask_edu {html.escape(version)}. Widgets are stored in their saved
+state and drawn by the Jupyter widget script from a CDN when you are online; offline, the static cell below
+each explorer shows its result.</p>
+</body>
+</html>
+"""
+
+
+def _find_notebooks(notebooks) -> list[Path]:
+    from ._validation import SpecmaskInputError
+
+    if notebooks is None:
+        from .cli import find_notebooks_dir
+
+        notebooks = find_notebooks_dir()
+    if isinstance(notebooks, (str, os.PathLike)):
+        folder = Path(notebooks)
+        if not folder.is_dir():
+            raise SpecmaskInputError(f"{folder} is not a folder of lessons; pass the notebooks/ folder "
+                                     f"of the repository (or a list of .ipynb files).")
+        paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    else:
+        paths = [Path(p) for p in notebooks]
+    if not paths:
+        raise SpecmaskInputError("No lesson notebooks (NN_name.ipynb) found to build; pass the notebooks/ "
+                                 "folder of the repository.")
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise SpecmaskInputError(f"These notebooks do not exist: {', '.join(missing)}")
+    return paths
+
+
+def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT, *, log=print) -> list[EditionPage]:
+    """Execute every lesson and write ``out_dir/NN_name.html`` for each plus ``out_dir/index.html``.
+
+    Parameters
+    ----------
+    out_dir : path
+        Output folder (created). Keep it out of git (``/html/`` and ``/site/`` are ignored).
+    notebooks : folder or list of paths, optional
+        The lessons to build: a folder (its ``NN_*.ipynb`` files) or a list of notebooks. Default:
+        the repository's ``notebooks/`` (found as by ``specmask-edu lab``).
+    timeout : float
+        Seconds one cell may run (default 600).
+    log : callable or None
+        Receives one progress line per lesson (default ``print``; ``None`` for quiet).
+
+    Returns
+    -------
+    list of EditionPage
+        One per lesson, in order, with output path, title, objectives, size in bytes and build seconds.
+    """
+    from . import __version__
+
+    paths = _find_notebooks(notebooks)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pages, bodies = [], []
+    for path in paths:
+        start = time.perf_counter()
+        nb = execute_notebook(path, timeout=timeout)
+        title, objectives = lesson_info(nb)
+        bodies.append(export_page(nb))
+        pages.append(EditionPage(notebook=path, path=out / f"{path.stem}.html", title=title or path.stem,
+                                 objectives=objectives, seconds=time.perf_counter() - start))
+        if log:
+            log(f"built {path.name} in {pages[-1].seconds:.1f} s")
+    for i, (page, body) in enumerate(zip(pages, bodies)):
+        page.path.write_text(_with_nav(body, _nav(pages, i)), encoding="utf-8")
+        page.bytes = page.path.stat().st_size
+    index = out / "index.html"
+    index.write_text(_index_html(pages, __version__), encoding="utf-8")
+    if log:
+        total = sum(p.bytes for p in pages)
+        log(f"wrote {len(pages)} lessons ({total / 1e6:.1f} MB) and {index}")
+    return pages

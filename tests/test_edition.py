@@ -1,0 +1,177 @@
+"""The HTML edition (specmask_edu/edition.py, ``specmask-edu html``): executed static pages of every
+lesson with embedded figures and audio players, and an index that links them all."""
+
+from __future__ import annotations
+
+import base64
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from specmask_edu import SpecmaskInputError
+from specmask_edu.edition import build_html_edition, lesson_info
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+class _Page(HTMLParser):
+    """Collects <img>, <audio>/<source> and <a> elements (script contents are not parsed as tags,
+    so the widget state JSON does not count)."""
+
+    def __init__(self):
+        super().__init__()
+        self.images, self.audio, self.links, self.scripts = [], [], [], []
+        self._audio = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.images.append(attrs.get("src") or "")
+        elif tag == "audio":
+            self._audio = [attrs["src"]] if attrs.get("src") else []
+            self.audio.append(self._audio)
+        elif tag == "source" and self._audio is not None:
+            self._audio.append(attrs.get("src") or "")
+        elif tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "script":
+            self.scripts.append(attrs.get("type") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "audio":
+            self._audio = None
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def _payload(src: str, prefix: str) -> bytes:
+    assert src.startswith(prefix), src[:60]
+    return base64.b64decode(src[len(prefix):], validate=True)
+
+
+def test_lessons_exist():
+    assert NOTEBOOKS, "no lesson notebooks in notebooks/"
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    out = tmp_path_factory.mktemp("html")
+    pages = build_html_edition(out, notebooks=REPO / "notebooks", log=None)
+    return out, pages
+
+
+def test_one_page_per_lesson_and_an_index(edition):
+    out, pages = edition
+    assert [p.notebook.name for p in pages] == [nb.name for nb in NOTEBOOKS]
+    assert sorted(f.name for f in out.glob("*.html")) == sorted([f"{nb.stem}.html" for nb in NOTEBOOKS] + ["index.html"])
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_page_has_figures_and_players(edition, notebook):
+    out, _ = edition
+    page = _parse(out / f"{notebook.stem}.html")
+    pngs = [src for src in page.images if src.startswith("data:image/png;base64,")]
+    assert pngs, f"{notebook.stem}: no embedded figure"
+    for src in pngs:
+        assert _payload(src, "data:image/png;base64,").startswith(b"\x89PNG"), f"{notebook.stem}: a figure is not a PNG"
+    assert page.audio, f"{notebook.stem}: no <audio> player"
+    for sources in page.audio:
+        wavs = [s for s in sources if s.startswith("data:audio/wav;base64,")]
+        assert wavs, f"{notebook.stem}: a player has no embedded WAV: {[s[:40] for s in sources]}"
+        data = _payload(wavs[0], "data:audio/wav;base64,")
+        assert data[:4] == b"RIFF" and data[8:12] == b"WAVE" and len(data) > 44, f"{notebook.stem}: empty or broken WAV"
+    assert "index.html" in page.links, f"{notebook.stem}: no link back to the index"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_page_keeps_widget_state_and_has_no_errors(edition, notebook):
+    out, _ = edition
+    text = (out / f"{notebook.stem}.html").read_text(encoding="utf-8")
+    page = _parse(out / f"{notebook.stem}.html")
+    assert "application/vnd.jupyter.widget-state+json" in page.scripts, f"{notebook.stem}: widget state not saved"
+    assert "application/vnd.jupyter.widget-view+json" in page.scripts, f"{notebook.stem}: no widget in the page"
+    # nbclient stops on an error, so a traceback in the page would mean an error was allowed through.
+    assert "Traceback (most recent call last)" not in text
+
+
+def test_no_page_is_bloated(edition):
+    """Audio and figures are embedded, so pages are several MB (the 5 MB target per page is measured in
+    benchmarks/bench_html_edition.py). Over 20 MB means something is stored many times over or a clip is
+    far too long for a lesson."""
+    _, pages = edition
+    big = {p.path.name: round(p.bytes / 1e6, 1) for p in pages if p.bytes > 20_000_000}
+    assert not big, f"pages over 20 MB: {big}"
+
+
+def test_index_links_every_lesson_with_title_and_objectives(edition):
+    out, pages = edition
+    index = _parse(out / "index.html")
+    text = (out / "index.html").read_text(encoding="utf-8")
+    assert [link for link in index.links if link.endswith(".html")] == [p.path.name for p in pages]
+    for p in pages:
+        nb = nbformat.read(p.notebook, as_version=4)
+        title, objectives = lesson_info(nb)
+        assert title and title in text.replace("&amp;", "&"), f"{p.notebook.name}: title missing from the index"
+        assert objectives, f"{p.notebook.name}: no learning objectives found (a list under 'Learning objectives')"
+        assert p.objectives == objectives
+
+
+def _nb(*markdown):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(m) for m in markdown] + [nbformat.v4.new_code_cell("1")]
+    return nb
+
+
+@pytest.mark.parametrize("markdown", [
+    "# 02 · Real-valued masks\n\n## Learning objectives\n\n- build the **IBM**\n- compare $|S|/|Y|$\n  with the IRM\n\n## Setup",
+    "# 02 · Real-valued masks\n\n**Learning objectives.** After this lesson you can\n\n1. build the **IBM**\n2. compare $|S|/|Y|$\n   with the IRM\n\nText.",
+])
+def test_lesson_info_reads_title_and_objectives(markdown):
+    title, objectives = lesson_info(_nb(markdown))
+    assert title == "02 · Real-valued masks"
+    assert objectives == ["build the **IBM**", "compare $|S|/|Y|$ with the IRM"]
+
+
+def test_lesson_info_objectives_in_a_second_cell():
+    title, objectives = lesson_info(_nb("# Title", "### What you will learn\n* one\n* two"))
+    assert (title, objectives) == ("Title", ["one", "two"])
+
+
+def test_build_refuses_a_folder_without_lessons(tmp_path):
+    with pytest.raises(SpecmaskInputError, match="No lesson notebooks"):
+        build_html_edition(tmp_path / "out", notebooks=tmp_path, log=None)
+    with pytest.raises(SpecmaskInputError, match="not a folder"):
+        build_html_edition(tmp_path / "out", notebooks=tmp_path / "nope", log=None)
+
+
+def test_build_stops_on_a_failing_cell(tmp_path):
+    nb = _nb("# Broken\n\n## Learning objectives\n\n- fail")
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('boom')"))
+    nbformat.write(nb, tmp_path / "00_broken.ipynb")
+    from nbclient.exceptions import CellExecutionError
+
+    with pytest.raises(CellExecutionError, match="boom"):
+        build_html_edition(tmp_path / "out", notebooks=tmp_path, log=None)
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_cli_html_subcommand(tmp_path, monkeypatch):
+    """``specmask-edu html --out DIR --dir FOLDER`` builds the edition (a one-cell lesson here)."""
+    from specmask_edu import cli
+
+    nb = _nb("# Tiny\n\n## Learning objectives\n\n- see a figure")
+    nb.cells.append(nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nplt.plot([0, 1]); plt.show()"))
+    (tmp_path / "lessons").mkdir()
+    nbformat.write(nb, tmp_path / "lessons" / "00_tiny.ipynb")
+    assert cli.main(["html", "--out", str(tmp_path / "site"), "--dir", str(tmp_path / "lessons")]) == 0
+    page = _parse(tmp_path / "site" / "00_tiny.html")
+    assert any(src.startswith("data:image/png;base64,") for src in page.images)
+    assert re.search(r'href="00_tiny.html"', (tmp_path / "site" / "index.html").read_text())

@@ -1,0 +1,105 @@
+"""Every lesson notebook: stored clean, opens like the others, and runs top to bottom in a fresh kernel.
+
+Parametrised over all ``notebooks/*.ipynb`` that exist, so a new lesson is tested as soon as it is added.
+No notebook is skipped and any cell error fails the test.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+IDS = [p.stem for p in NOTEBOOKS]
+
+#: Seconds one cell may take before the run fails (a lesson cell should take a few seconds at most;
+#: lesson 07 trains a small network).
+CELL_TIMEOUT = 600
+
+COLAB_CELL = '''# On Google Colab, install the course package first (this cell does nothing anywhere else).
+import sys
+if "google.colab" in sys.modules:
+    %pip install -q "specmask_edu @ git+https://github.com/specmask-edu/specmask_edu"'''
+
+
+def read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def test_the_lessons_exist():
+    names = [p.name for p in NOTEBOOKS]
+    for expected in ("00_welcome.ipynb", "01_stft_magnitude_phase.ipynb", "02_real_masks.ipynb",
+                     "03_phase_matters.ipynb"):
+        assert expected in names
+    assert all(re.match(r"\d\d_[a-z0-9_]+\.ipynb$", n) for n in names), names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_is_stored_clean(path):
+    nb = read(path)
+    nbformat.validate(nb)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"cell {i} of {path.name} has stored outputs: clear them before committing"
+            assert cell.execution_count is None, f"cell {i} of {path.name} has an execution count"
+    widget_state = nb.metadata.get("widgets", {})
+    assert not widget_state, f"{path.name} stores widget state; clear it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_structure(path):
+    nb = read(path)
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert code_cells, f"{path.name} has no code"
+    assert code_cells[0].source.strip() == COLAB_CELL, f"the first code cell of {path.name} must be the Colab cell"
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert any(m.lstrip().startswith("# ") for m in markdown), f"{path.name} has no title (a '# ' heading)"
+    assert any("learning objectives" in m.lower() for m in markdown), f"{path.name} has no learning objectives"
+    checks = [c.source for c in code_cells if re.search(r"\bcheck_\w+\(", c.source)]
+    assert checks, f"{path.name} has no exercise with a check_ call"
+    # every check follows a student cell with a `...` stub that the check treats as "not done yet"
+    for i, cell in enumerate(code_cells):
+        if re.search(r"\bcheck_\w+\(", cell.source):
+            stub = code_cells[i - 1].source
+            assert "..." in stub, f"no `...` stub (e.g. `my_mask = ...`) in the cell before {cell.source!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_widget_has_a_static_cell_below(path):
+    nb = read(path)
+    code_cells = [c.source for c in nb.cells if c.cell_type == "code"]
+    for i, source in enumerate(code_cells):
+        last_line = source.strip().splitlines()[-1] if source.strip() else ""
+        if re.fullmatch(r"\w+\.widget", last_line.strip()):
+            following = code_cells[i + 1] if i + 1 < len(code_cells) else ""
+            name = last_line.split(".")[0]
+            assert f"{name}.show_static()" in following, (
+                f"{path.name}: `{last_line}` needs `{name}.show_static()` in the next cell")
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_runs_top_to_bottom(path, tmp_path):
+    from nbclient import NotebookClient
+
+    nb = read(path)
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)            # the notebook's own (inline) backend, as for a student
+    env.pop("SPECMASK_INSTRUCTOR", None)   # students do not see solutions
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute(env=env)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    # exercises left as stubs report "not done yet" instead of failing
+    text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs if o.output_type == "execute_result")
+    assert "not done yet" in text
+    # the players are real <audio> elements, so they work in exported HTML too
+    html = "\n".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs if o.output_type in ("execute_result", "display_data"))
+    assert "<audio" in html
