@@ -47,11 +47,12 @@ def build(out: Path) -> tuple[float, list[dict]]:
     for page in pages:
         text = (out / page["name"]).read_text(encoding="utf-8")
         state = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.DOTALL)
+        outputs = text.replace(state.group(1), "") if state else text  # the state repeats players and figures
         page.update(
             bytes=len(text.encode()),
             state_bytes=len(state.group(1).encode()) if state else 0,
-            figures=len(re.findall(r'<img src="data:image/png;base64,', text)),
-            players=len(re.findall(r"<audio", text)),
+            figures=len(re.findall(r'<img[^>]*src="data:image/(png|jpeg);base64,', outputs)),
+            players=len(re.findall(r"<audio", outputs)),
         )
     return seconds, pages
 

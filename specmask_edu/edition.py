@@ -19,6 +19,7 @@ first Markdown cells.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 import re
@@ -88,12 +89,7 @@ def _kernel_env() -> dict:
     return env
 
 
-def execute_notebook(path, timeout: float = DEFAULT_TIMEOUT):
-    """Run a notebook top to bottom in a fresh kernel (in a temporary working folder, so nothing is
-    written next to the lessons) and return it with outputs and widget state.
-
-    Raises nbclient's ``CellExecutionError`` (with the failing cell's traceback) if a cell fails.
-    """
+async def _execute(path, timeout: float):
     import nbformat
     from nbclient import NotebookClient
 
@@ -101,8 +97,43 @@ def execute_notebook(path, timeout: float = DEFAULT_TIMEOUT):
     with tempfile.TemporaryDirectory(prefix="specmask_html_") as workdir:
         client = NotebookClient(nb, timeout=timeout, kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
                                 resources={"metadata": {"path": workdir}}, store_widget_state=True)
-        client.execute(env=_kernel_env())
+        await client.async_execute(env=_kernel_env())
     return nb
+
+
+def execute_notebook(path, timeout: float = DEFAULT_TIMEOUT):
+    """Run a notebook top to bottom in a fresh kernel (in a temporary working folder, so nothing is
+    written next to the lessons) and return it with outputs and widget state.
+
+    Raises nbclient's ``CellExecutionError`` (with the failing cell's traceback) if a cell fails.
+    """
+    from jupyter_core.utils import run_sync
+
+    return run_sync(_execute)(path, timeout)
+
+
+async def _execute_all(paths, timeout: float, jobs: int, log) -> list:
+    """Execute notebooks, ``jobs`` kernels at a time; on the first failure stop the others and raise."""
+    slots = asyncio.Semaphore(jobs)
+
+    async def one(path):
+        async with slots:
+            start = time.perf_counter()
+            nb = await _execute(path, timeout)
+            seconds = time.perf_counter() - start
+            if log:
+                log(f"executed {path.name} in {seconds:.1f} s")
+            return nb, seconds
+
+    tasks = [asyncio.ensure_future(one(path)) for path in paths]
+    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    failures = [task.exception() for task in tasks if task in done and task.exception() is not None]
+    for task in pending:
+        task.cancel()  # nbclient shuts the kernel down when cancelled
+    await asyncio.gather(*pending, return_exceptions=True)
+    if failures:
+        raise failures[0]
+    return [task.result() for task in tasks]
 
 
 def export_page(nb) -> str:
@@ -210,7 +241,8 @@ def _find_notebooks(notebooks) -> list[Path]:
     return paths
 
 
-def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT, *, log=print) -> list[EditionPage]:
+def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT, *, jobs: int | None = None,
+                       log=print) -> list[EditionPage]:
     """Execute every lesson and write ``out_dir/NN_name.html`` for each plus ``out_dir/index.html``.
 
     Parameters
@@ -222,29 +254,39 @@ def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT
         the repository's ``notebooks/`` (found as by ``specmask-edu lab``).
     timeout : float
         Seconds one cell may run (default 600).
+    jobs : int, optional
+        How many notebooks run at the same time, each in its own kernel (default: 2, or 1 on a
+        single core).
     log : callable or None
-        Receives one progress line per lesson (default ``print``; ``None`` for quiet).
+        Receives progress lines (default ``print``; ``None`` for quiet).
 
     Returns
     -------
     list of EditionPage
-        One per lesson, in order, with output path, title, objectives, size in bytes and build seconds.
+        One per lesson, in order, with output path, title, objectives, size in bytes and the seconds
+        its execution and export took.
+
+    Raises
+    ------
+    nbclient.exceptions.CellExecutionError
+        If a cell of any lesson fails (nothing is written then).
     """
+    from jupyter_core.utils import run_sync
+
     from . import __version__
 
     paths = _find_notebooks(notebooks)
+    jobs = max(1, int(jobs if jobs is not None else min(2, os.cpu_count() or 1)))
+    executed = run_sync(_execute_all)(paths, timeout, jobs, log)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pages, bodies = [], []
-    for path in paths:
+    for path, (nb, seconds) in zip(paths, executed):
         start = time.perf_counter()
-        nb = execute_notebook(path, timeout=timeout)
         title, objectives = lesson_info(nb)
         bodies.append(export_page(nb))
         pages.append(EditionPage(notebook=path, path=out / f"{path.stem}.html", title=title or path.stem,
-                                 objectives=objectives, seconds=time.perf_counter() - start))
-        if log:
-            log(f"built {path.name} in {pages[-1].seconds:.1f} s")
+                                 objectives=objectives, seconds=seconds + time.perf_counter() - start))
     for i, (page, body) in enumerate(zip(pages, bodies)):
         page.path.write_text(_with_nav(body, _nav(pages, i)), encoding="utf-8")
         page.bytes = page.path.stat().st_size

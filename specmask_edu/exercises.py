@@ -299,6 +299,18 @@ def _checked(exercise_id, name, hint):
     return decorate
 
 
+def _waveform(fb: Feedback, value, name: str, n_samples: int, of: str, length_hint: str) -> np.ndarray:
+    """A student's waveform answer: 1-D, real, finite and ``n_samples`` long (else 'wrong' and _Stop)."""
+    if np.ndim(value) == 2:
+        fb.fail(f"`{name}` is 2-D: that is an STFT. Go back to a waveform with sm.istft(..., {length_hint})")
+        raise _Stop
+    y = _array(fb, value, name, ndim=1)
+    if not fb.expect(y.size == n_samples, f"same length as {of}",
+                     f"{y.size} samples but {of} has {n_samples}: pass {length_hint}"):
+        raise _Stop
+    return y
+
+
 def _rel_error(a, b) -> float:
     den = float(np.linalg.norm(b))
     return float(np.linalg.norm(a - b)) / (den if den > 0 else 1.0)
@@ -432,13 +444,7 @@ my_x = sm.istft(magnitude * np.exp(1j * phase), config, length=len(x))
 def check_rebuild(fb, my_x, x):
     """Exercise 01.3: the waveform rebuilt from magnitude and phase equals the original ``x``."""
     x = np.asarray(x, dtype=float)
-    if np.ndim(my_x) == 2:
-        fb.fail("`my_x` is 2-D: that is an STFT. Go back to a waveform with sm.istft(X, config, length=len(x))")
-        raise _Stop
-    y = _array(fb, my_x, "my_x", ndim=1)
-    if not fb.expect(y.size == x.size, f"length {y.size} samples, as the original",
-                     f"length {y.size} but the original has {x.size} samples: pass length=len(x) to sm.istft"):
-        raise _Stop
+    y = _waveform(fb, my_x, "my_x", x.size, "the original", "length=len(x) to sm.istft")
     err = _rel_error(y, x)
     if fb.expect(err < 1e-6, f"equal to the original (relative error {err:.1e}): the STFT lost nothing",
                  f"differs from the original (relative error {err:.2f})"):
@@ -533,13 +539,8 @@ def check_ibm_estimate(fb, my_estimate, target, mixture, lc_db=-6.0, config=None
     from .stft import stft
 
     target, mixture = np.asarray(target, float), np.asarray(mixture, float)
-    if np.ndim(my_estimate) == 2:
-        fb.fail("`my_estimate` is 2-D, an STFT: go back to a waveform (sm.separate does the whole way)")
-        raise _Stop
-    y = _array(fb, my_estimate, "my_estimate", ndim=1)
-    if not fb.expect(y.size == mixture.size, "same length as the mixture",
-                     f"{y.size} samples but the mixture has {mixture.size}: use istft(..., length=len(mixture))"):
-        raise _Stop
+    y = _waveform(fb, my_estimate, "my_estimate", mixture.size, "the mixture",
+                  "length=len(mixture) (or use sm.separate, which does the whole way)")
     S, Y = stft(target, config), stft(mixture, config)
     expected = separate(mixture, ideal_binary_mask(S, Y, lc_db=lc_db), config)
     if fb.expect(_close(y, expected, 1e-4), f"it is the IBM estimate with LC = {lc_db:g} dB "
@@ -571,10 +572,7 @@ def check_mixture_phase_estimate(fb, my_estimate, target, mixture, config=None):
     from .stft import istft, stft
 
     target, mixture = np.asarray(target, float), np.asarray(mixture, float)
-    y = _array(fb, my_estimate, "my_estimate", ndim=1)
-    if not fb.expect(y.size == target.size, "same length as the target",
-                     f"{y.size} samples but the target has {target.size}: pass length=len(target) to sm.istft"):
-        raise _Stop
+    y = _waveform(fb, my_estimate, "my_estimate", target.size, "the target", "length=len(target) to sm.istft")
     S, Y = stft(target, config), stft(mixture, config)
     expected = istft(np.abs(S) * np.exp(1j * np.angle(Y)), config, length=target.size)
     if fb.expect(_close(y, expected, 1e-4),
@@ -627,10 +625,7 @@ def check_griffin_lim(fb, my_estimate_gl, target, mixture, n_iter=20, config=Non
     from .widgets import spectral_convergence_db
 
     target, mixture = np.asarray(target, float), np.asarray(mixture, float)
-    y = _array(fb, my_estimate_gl, "my_estimate_gl", ndim=1)
-    if not fb.expect(y.size == target.size, "same length as the target",
-                     f"{y.size} samples but the target has {target.size}: pass length=len(target)"):
-        raise _Stop
+    y = _waveform(fb, my_estimate_gl, "my_estimate_gl", target.size, "the target", "length=len(target)")
     S, Y = stft(target, config), stft(mixture, config)
     expected = griffin_lim(np.abs(S), n_iter=n_iter, initial_phase=np.angle(Y), config=config, length=target.size)
     if fb.expect(_close(y, expected, 1e-3), f"it is {n_iter} Griffin-Lim iterations from the mixture phase",
@@ -701,7 +696,7 @@ def check_cirm(fb, my_cirm, target_stft, mixture_stft):
                 "(it is Yr·Si − Yi·Sr)")
     elif np.allclose(M[active] * S[active], Y[active], rtol=1e-4, atol=1e-9):
         fb.fail("it is Y / S, upside down: the mask turns the mixture into the target, so M = S / Y")
-    elif np.allclose(M[active] * np.abs(Y[active]) ** 2, expected[active], rtol=1e-4):
+    elif np.allclose(M[active], expected[active] * np.abs(Y[active]) ** 2, rtol=1e-4, atol=1e-12):
         fb.fail("the division by Yr² + Yi² = |Y|² is missing")
     return None
 
@@ -954,7 +949,7 @@ def check_si_sdr_function(my_si_sdr):
 
 
 @exercise("06.2", "The gain that maximises SNR", solution="""
-my_gain = np.dot(estimate, target) / np.dot(estimate, estimate)
+my_gain = np.dot(irm, target) / np.dot(irm, irm)     # estimate·target / estimate·estimate
 """)
 @_checked("06.2", "my_gain", "SNR is best when g·estimate is as close as possible to the target: "
           "g* = estimate·target / estimate·estimate (a least-squares fit).")

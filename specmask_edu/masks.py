@@ -304,7 +304,8 @@ def hpss_masks(mixture, margin: float = 1.0, kernel_size=17, power: float = 2.0)
     keeps them), drum hits are vertical lines (a median along frequency keeps them). With ``margin=1``
     the two masks sum to 1; a larger margin keeps only bins that are clearly one or the other, so
     :math:`1 - M_H - M_P` is a residual that belongs to neither. Computed by
-    ``librosa.decompose.hpss(..., mask=True)`` (FitzGerald, 2010; Driedger et al., 2014). Range [0, 1].
+    ``scipy.ndimage.median_filter`` and ``librosa.util.softmask``, exactly as
+    ``librosa.decompose.hpss(..., mask=True)`` does (FitzGerald, 2010; Driedger et al., 2014). Range [0, 1].
     Taught in ``notebooks/05_separating_instruments.ipynb``.
 
     Parameters
@@ -329,14 +330,31 @@ def hpss_masks(mixture, margin: float = 1.0, kernel_size=17, power: float = 2.0)
     power = check_finite_number(power, "power")
     if power <= 0:
         raise SpecmaskInputError(f"`power` must be positive (2 is usual), got {power}.")
+    harmonic, percussive = _hpss_medians(np.abs(Y), kernel_size)
+    return _hpss_soft_masks(harmonic, percussive, margin, power)
+
+
+def _hpss_medians(magnitude, kernel_size):
+    """The two median-filtered spectrograms of HPSS: (along time, along frequency), as librosa computes them."""
     sizes = np.atleast_1d(kernel_size)
     if sizes.size not in (1, 2) or not all(isinstance(k, (int, np.integer)) and k >= 1 for k in sizes.tolist()):
         raise SpecmaskInputError(f"`kernel_size` must be a positive whole number or a pair of them, got {kernel_size!r}.")
+    win_harm, win_perc = (int(sizes[0]), int(sizes[-1]))
+    from scipy.ndimage import median_filter
+
+    harmonic = median_filter(magnitude, size=(1, win_harm), mode="reflect")
+    percussive = median_filter(magnitude, size=(win_perc, 1), mode="reflect")
+    return harmonic, percussive
+
+
+def _hpss_soft_masks(harmonic, percussive, margin, power):
+    """Soft masks from the two medians (``librosa.util.softmask``, as in ``librosa.decompose.hpss``)."""
     import librosa
 
-    harmonic, percussive = librosa.decompose.hpss(np.abs(Y), kernel_size=tuple(int(k) for k in sizes) if sizes.size == 2
-                                                  else int(sizes[0]), margin=margin, power=power, mask=True)
-    return harmonic.astype(np.float64), percussive.astype(np.float64)
+    split_zeros = margin == 1.0
+    mask_h = librosa.util.softmask(harmonic, percussive * margin, power=power, split_zeros=split_zeros)
+    mask_p = librosa.util.softmask(percussive, harmonic * margin, power=power, split_zeros=split_zeros)
+    return mask_h.astype(np.float64), mask_p.astype(np.float64)
 
 
 def lowpass_mask(shape, sr: float, cutoff_hz: float, config=None) -> np.ndarray:

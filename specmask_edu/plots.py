@@ -197,16 +197,18 @@ def complex_to_rgb(M, max_magnitude: float = 1.0) -> np.ndarray:
     -------
     ndarray of float (..., 3) in [0, 1]
     """
-    from matplotlib.colors import hsv_to_rgb
-
     M = np.asarray(M)
     if max_magnitude <= 0:
         raise SpecmaskInputError(f"`max_magnitude` must be positive, got {max_magnitude}.")
-    hsv = np.empty(M.shape + (3,), dtype=np.float64)
-    hsv[..., 0] = (np.angle(M) / (2.0 * np.pi)) % 1.0
-    hsv[..., 1] = 1.0
-    hsv[..., 2] = np.clip(np.abs(M) / float(max_magnitude), 0.0, 1.0)
-    return hsv_to_rgb(hsv)
+    hue6 = 6.0 * ((np.angle(M) / (2.0 * np.pi)) % 1.0)
+    value = np.clip(np.abs(M) / float(max_magnitude), 0.0, 1.0)
+    # HSV -> RGB with full saturation, in closed form (matplotlib's hsv_to_rgb, ~5x faster)
+    rgb = np.empty(M.shape + (3,), dtype=np.float64)
+    rgb[..., 0] = np.clip(np.abs(hue6 - 3.0) - 1.0, 0.0, 1.0)
+    rgb[..., 1] = np.clip(2.0 - np.abs(hue6 - 2.0), 0.0, 1.0)
+    rgb[..., 2] = np.clip(2.0 - np.abs(hue6 - 4.0), 0.0, 1.0)
+    rgb *= value[..., None]
+    return rgb
 
 
 def waveform_envelope(x, n_points: int = 1000):
@@ -300,7 +302,9 @@ class SpectrogramHandle:
             self.config = _as_config(config)
         A = self._transform(_as_2d(data, "data"), self.config)
         self.image.set_data(A)
-        self.image.set_extent(_extent(A.shape[:2], self.sr, self.config))
+        extent = _extent(A.shape[:2], self.sr, self.config)
+        if tuple(self.image.get_extent()) != extent:  # only when frames or bins changed (it is not free)
+            self.image.set_extent(extent)
         if title is not None:
             self.ax.set_title(title)
         return self
@@ -432,13 +436,34 @@ def plot_spectrogram(X, sr: float = 16000, config: STFTConfig | None = None, ax=
     return SpectrogramHandle(ax, image, cb, transform, sr, config)
 
 
+def gain_colormap(vmax: float = 2.0, name: str = "viridis"):
+    """Colour map for gains in ``[0, vmax]``: ``name`` (viridis) from 0 to 1, then yellow to dark red above 1.
+
+    With it, masks that only attenuate (IBM, IRM, Wiener, PSM in [0, 1]) look as usual, and the bins where
+    a mask *amplifies* (an IAM above 1, where target and interference cancelled) stand out in red.
+    """
+    import matplotlib
+    from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+
+    vmax = float(vmax)
+    if vmax <= 1.0:
+        return matplotlib.colormaps[name]
+    n_low = 256
+    n_high = max(2, int(round(256 * (vmax - 1.0))))
+    low = matplotlib.colormaps[name](np.linspace(0.0, 1.0, n_low))
+    ramp = LinearSegmentedColormap.from_list("amplify", [low[-1][:3], "#f46d43", "#a50026"])
+    high = ramp(np.linspace(0.0, 1.0, n_high + 1)[1:])
+    return ListedColormap(np.vstack([low, high]), name=f"gain_{name}_{vmax:g}")
+
+
 def plot_mask(mask, sr: float = 16000, config: STFTConfig | None = None, ax=None, title: str | None = None,
               vmin: float = 0.0, vmax: float = 1.0, fmax: float | None = None, colorbar: bool = True,
-              cmap: str = "viridis") -> SpectrogramHandle:
+              cmap=None) -> SpectrogramHandle:
     """A real-valued mask as an image with a fixed colour range (default [0, 1]) and a colour bar.
 
     Values outside ``[vmin, vmax]`` (an IAM above 1, a raw PSM below 0) are shown in the end colours and
-    the colour bar gets a pointed end. For complex masks use :func:`plot_complex_mask`.
+    the colour bar gets a pointed end. With ``vmax > 1`` (e.g. 2 for an IAM) the default colour map is
+    :func:`gain_colormap`: viridis up to 1, red above. For complex masks use :func:`plot_complex_mask`.
     """
     config = _as_config(config)
     M = _as_2d(mask, "mask")
@@ -452,6 +477,8 @@ def plot_mask(mask, sr: float = 16000, config: STFTConfig | None = None, ax=None
         return np.asarray(data, dtype=np.float64)
 
     M = transform(M, config)
+    if cmap is None:
+        cmap = gain_colormap(vmax) if vmin >= 0 and vmax > 1 else "viridis"
     fig, ax = _new_axes(ax, None, (8, 3.2))
     image = ax.imshow(M, origin="lower", aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax,
                       extent=_extent(M.shape, sr, config), interpolation="nearest", interpolation_stage="data")
@@ -499,8 +526,8 @@ def plot_complex_mask(mask, sr: float = 16000, config: STFTConfig | None = None,
     config = _as_config(config)
     M = _as_2d(mask, "mask")
 
-    def transform(data, cfg):
-        return complex_to_rgb(np.asarray(data), max_magnitude)
+    def transform(data, cfg):  # 8-bit RGB: what Agg draws anyway, and much cheaper to resample
+        return (complex_to_rgb(np.asarray(data), max_magnitude) * 255.0 + 0.5).astype(np.uint8)
 
     fig, ax = _new_axes(ax, None, (8, 3.2))
     image = ax.imshow(transform(M, config), origin="lower", aspect="auto",
@@ -566,7 +593,7 @@ def _role_color(label, i):
     return ROLE_COLORS.get(key, _CYCLE[i % len(_CYCLE)])
 
 
-def plot_waveforms(signals, sr: float = 16000, ax=None, overlay: bool = True, n_points: int = 1000,
+def plot_waveforms(signals, sr: float = 16000, ax=None, overlay: bool = True, n_points: int | None = None,
                    ylim=None, title: str | None = None, colors: dict | None = None, alpha: float = 0.45,
                    legend: bool = True) -> WaveformHandle:
     """Compare waveforms as min/max envelopes, at their true levels (a shared amplitude axis).
@@ -581,9 +608,9 @@ def plot_waveforms(signals, sr: float = 16000, ax=None, overlay: bool = True, n_
     ax : Axes, optional
         With ``overlay=True`` all envelopes go into this one axes. With ``overlay=False`` one row per
         signal is made in a new figure (``ax`` must then be None or a list of axes).
-    n_points : int
-        Columns of the envelope (see :func:`waveform_envelope`); 1000 looks like the full line at
-        screen resolution and draws much faster than 80,000 samples.
+    n_points : int, optional
+        Columns of the envelope (see :func:`waveform_envelope`). Default: one per pixel of the axes'
+        width (at least 200), which looks like the full line and draws far faster than 80,000 samples.
     ylim : (low, high), optional
         Amplitude range; default symmetric around the largest peak, shared by all signals.
 
@@ -607,6 +634,9 @@ def plot_waveforms(signals, sr: float = 16000, ax=None, overlay: bool = True, n_
             axes = list(np.atleast_1d(ax))
             if len(axes) != len(signals):
                 raise SpecmaskInputError(f"{len(signals)} signals but {len(axes)} axes given.")
+    if n_points is None:
+        width_px = axes[0].get_window_extent().width
+        n_points = int(np.clip(width_px, 200, 2000))
     polys = {}
     peak = max(float(np.max(np.abs(x))) for x in signals.values())
     for i, (label, x) in enumerate(signals.items()):

@@ -10,18 +10,28 @@ Every explorer is a class with
   Every lesson has such a cell right below each explorer, so an exported HTML page or a CI log shows
   the result even where no widget frontend runs.
 * ``.params`` (current values), ``.fig`` (the figure), ``.signals()`` (the clips in the players),
-  ``.last_timing`` (seconds spent in compute / draw / png / players in the last update).
+  ``.last_timing`` (seconds of the last update: ``compute``, ``draw``, ``encode`` (the picture),
+  ``players``, ``total``, and ``cpu_compute_draw``, the process CPU time of compute + draw).
 
 How the figure is shown (and why). ipympl is not part of the course stack, and
 ``interact`` + ``plt.show()`` redraws a *new* figure on every move (slow, and outputs stack up).
 Here each explorer owns one standalone matplotlib figure that pyplot does not track
-(``plots.get_figure(managed=False)``); a slider move recomputes only what it affects (the mask and one
-inverse STFT: the STFTs of the clips are computed once in ``__init__``), changes the existing artists
-in place (``set_data``, ``set_verts``, ``set_height``), re-renders only those artists over a cached
-background with Agg ("blitting", see :meth:`Explorer.animate`) and puts the picture
-into an ``ipywidgets.Image`` (as JPEG, see ``Explorer.frame_format``). The controls never move or disappear, nothing stacks, the number of open
-figures stays constant, and it works the same in JupyterLab 4, Notebook 7 and VS Code. The static
-fallback (``show_static``) displays the same PNG with ``IPython.display.Image``.
+(``plots.get_figure(managed=False)``), shown as an ``ipywidgets.Image`` below the controls:
+
+1. a control change recomputes only what it affects (typically the mask and one inverse STFT: the STFTs
+   of the clips are computed once in ``__init__``);
+2. the existing artists are changed in place (``set_data``, ``set_verts``, ``set_height``), and only those
+   are re-rendered with Agg over a cached bitmap of everything else ("blitting", see
+   :meth:`Explorer.animate`): axes, ticks and labels are not drawn again;
+3. the canvas goes into the ``Image`` widget as a JPEG (``Explorer.frame_format``: ~2 ms to encode where
+   a PNG of these noisy spectrograms takes ~18 ms, and 2-3 times smaller to send to the browser).
+
+The controls never move or disappear, nothing stacks up and the number of open figures stays constant.
+Only core ipywidgets are used (``Image``, ``HTML``, sliders, menus), so it runs wherever ipywidgets 8
+does (JupyterLab 4, Notebook 7, ...), with no frontend extension to install. Where no widget frontend runs
+(exported HTML, CI logs, nbviewer), the cell below each explorer calls ``show_static()``, which displays
+the same figure as a lossless PNG with ``IPython.display.Image`` and the players as plain HTML
+``<audio>`` elements.
 
 Sliders that trigger an inverse STFT use ``continuous_update=False``: the picture updates when the
 slider is released.
@@ -32,8 +42,11 @@ Writing a new explorer (see the section for notebooks 04-06 at the end of this f
 * ``_make_controls()`` -> ``{param name: ipywidgets control}`` (their initial values are the defaults),
 * ``_compute(changed)`` -> recompute results for the parameters in the set ``changed``
   (``self.params`` holds all current values; on the first call ``changed`` holds every name),
-* ``_draw_first()`` -> create the artists in ``self.fig`` (called once, after the first ``_compute``),
-* ``_draw()`` -> update those artists in place,
+* ``_draw_first()`` -> create the artists in ``self.fig`` (called once, after the first ``_compute``) with
+  the ``plots.plot_*`` functions (``ax=``), and register the ones that change with
+  ``self.animate(*handle.artists, ...)``,
+* ``_draw()`` -> update those artists in place (``handle.update(...)``); return True only if something
+  that is not registered changed (axis limits, a colour bar), which costs a full redraw,
 * ``signals()`` -> ``{label: waveform}`` for the player table, and ``info()`` -> an HTML string.
 
 Taught from ``notebooks/00_welcome.ipynb`` (how to use a slider) onwards.
@@ -135,6 +148,7 @@ class Explorer:
         self.fig, _ = plots.get_figure(type(self).__name__, nrows=0, figsize=self.figsize, managed=False, dpi=self.dpi)
         self._compute(set(self.params))
         self._draw_first()
+        self._draw()  # titles and limits of the initial state
         # Lay the figure out once, then freeze the layout: constrained layout on every redraw costs
         # more than the drawing itself.
         self.fig.canvas.draw()
@@ -236,15 +250,17 @@ class Explorer:
         checked = {name: self._check_value(name, value) for name, value in params.items()}
         changed = {name for name, value in checked.items() if value != self.params[name]}
         self.params.update(checked)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if changed:
             self._compute(changed)
         t1 = time.perf_counter()
         full = bool(self._draw())
         self._redraw(full=full)
         t2 = time.perf_counter()
+        cpu = time.process_time() - c0
         self._sync_controls()
         self._publish(t0, t1, t2)
+        self.last_timing["cpu_compute_draw"] = cpu
         return self
 
     # ---------------------------------------------------------------- drawing with blitting
@@ -353,13 +369,22 @@ def _two_row_grid(fig, top, bottom_ratio=(2, 1)):
 
 
 def _fit_amplitude(ax, signals, minimum=1.0):
-    """Symmetric amplitude limits in steps of 0.5 that fit every signal; True if they changed."""
-    peak = max(float(np.max(np.abs(x))) for x in signals)
-    limit = max(minimum, np.ceil(peak * 1.05 / 0.5) * 0.5)
-    if ax.get_ylim() != (-limit, limit):
+    """Widen the symmetric amplitude limits (in steps of 0.5) until every signal fits; True if they changed.
+
+    The limits only grow: a fixed scale keeps level differences visible between slider positions and
+    avoids redrawing the whole figure (see :meth:`Explorer.animate`).
+    """
+    limit = _amplitude_limit(signals, minimum)
+    if limit > ax.get_ylim()[1]:
         ax.set_ylim(-limit, limit)
         return True
     return False
+
+
+def _amplitude_limit(signals, minimum=1.0):
+    """The smallest multiple of 0.5 (at least ``minimum``) above 1.05 times the largest peak."""
+    peak = max(float(np.max(np.abs(x))) for x in signals)
+    return max(minimum, float(np.ceil(peak * 1.05 / 0.5)) * 0.5)
 
 
 def _metric_rows(estimate, target, mixture):
@@ -377,6 +402,15 @@ def _metrics_html(rows):
     )
     improvement = rows["estimate"]["SI-SDR"] - rows["mixture"]["SI-SDR"]
     return f"<div style='font-family:monospace'>{cells}; <b>SI-SDRi</b> {improvement:+.1f} dB</div>"
+
+
+def _from_mixture_example(cls, speech: str = "speech_female_1", noise: str = "babble", sr: int = 16000, **kwargs):
+    """Build an explorer that takes ``(target, interference)`` from bundled clips (see
+    :func:`specmask_edu.list_examples`); the input SNR is the explorer's own parameter."""
+    from .examples import load_mixture
+
+    mix = load_mixture(speech, noise, snr_db=0.0, sr=sr)
+    return cls(mix["target"], mix["interference"], sr=mix["sr"], **kwargs)
 
 
 def _noise_gain(scaled, noise) -> float:
@@ -435,6 +469,13 @@ class STFTExplorer(Explorer):
         self.zoom = tuple(float(v) for v in zoom)
         self.seed = int(seed)
         super().__init__(sr, **initial)
+
+    @classmethod
+    def from_example(cls, name: str = "speech_female_1", sr: int = 16000, **kwargs):
+        """Build from a bundled clip (see :func:`specmask_edu.list_examples`)."""
+        from .examples import load_example
+
+        return cls(load_example(name, sr=sr), sr=sr, **kwargs)
 
     def _make_controls(self):
         w = _widgets()
@@ -569,13 +610,7 @@ class MaskExplorer(Explorer):
         self.random_mask = random_real_mask(self.S.shape, rng=seed)
         super().__init__(sr, **initial)
 
-    @classmethod
-    def from_example(cls, speech: str = "speech_female_1", noise: str = "babble", sr: int = 16000, **kwargs):
-        """Build from bundled clips (see :func:`specmask_edu.list_examples`)."""
-        from .examples import load_mixture
-
-        mix = load_mixture(speech, noise, snr_db=0.0, sr=sr)
-        return cls(mix["target"], mix["interference"], sr=mix["sr"], **kwargs)
+    from_example = classmethod(_from_mixture_example)
 
     def _make_controls(self):
         w = _widgets()
@@ -613,34 +648,31 @@ class MaskExplorer(Explorer):
         self.estimate = istft(self.estimate_stft, self.config, length=len(self.target))
         self.metrics = _metric_rows(self.estimate, self.target, self.mixture)
 
-    def _mask_vmax(self):
-        return 2.0 if self.params["mask"] == "IAM" else 1.0
-
     def _draw_first(self):
         (ax_y, ax_m, ax_e), ax_w, ax_b = _two_row_grid(self.fig, 3)
         cfg, sr = self.config, self.sr
         self.h_mix = plots.plot_spectrogram(self.Y, sr, cfg, ax=ax_y, title="mixture |Y|", colorbar=False)
-        self.h_mask = plots.plot_mask(self.mask, sr, cfg, ax=ax_m, title="mask M", vmax=1.0)
+        # colour range [0, 2] for every mask type (gains above 1, from the IAM, in red): no colour bar
+        # change when the mask type changes, so no full redraw
+        self.h_mask = plots.plot_mask(self.mask, sr, cfg, ax=ax_m, title="mask M", vmax=2.0)
         self.h_est = plots.plot_spectrogram(self.estimate_stft, sr, cfg, ax=ax_e, title="estimate |M·Y|")
         for ax in (ax_m, ax_e):
             ax.set_ylabel("")
+        # one fixed scale for every SNR of the slider: the loudest mixture is the one at the lowest SNR
+        loudest, _ = mix_at_snr(self.target, self.noise, self.controls["snr_db"].min)
+        limit = _amplitude_limit([loudest, self.target])
         self.h_wave = plots.plot_waveforms({"mixture": self.mixture, "target": self.target, "estimate": self.estimate},
-                                           sr, ax=ax_w, ylim=(-1.0, 1.0))
+                                           sr, ax=ax_w, ylim=(-limit, limit))
         self.h_bars = plots.plot_metrics(self.metrics, ("SNR", "SI-SDR"), ax=ax_b, ylim=METRIC_YLIM,
                                          title="against the clean target")
         self.animate(self.h_mix.image, self.h_mask.image, self.h_est.image, ax_m.title, *self.h_wave.artists,
                      *self.h_bars.artists)
-        self._vmax = 1.0
 
     def _draw(self):
         self.h_mix.update(self.Y)
         self.h_mask.update(self.mask, title=f"mask: {self._mask_label()}")
-        vmax = self._mask_vmax()
-        full = vmax != self._vmax  # the colour bar changes
-        self._vmax = vmax
-        self.h_mask.image.set_clim(0.0, vmax)
         self.h_est.update(self.estimate_stft)
-        full |= _fit_amplitude(self.h_wave.ax, [self.mixture, self.estimate])
+        full = _fit_amplitude(self.h_wave.ax, [self.mixture, self.estimate])
         self.h_wave.update({"mixture": self.mixture, "target": self.target, "estimate": self.estimate})
         self.h_bars.update(self.metrics, ylim=METRIC_YLIM)
         return full
@@ -648,7 +680,7 @@ class MaskExplorer(Explorer):
     def _mask_label(self):
         p = self.params
         return {"random": "random U[0,1)", "IBM": f"IBM, LC = {p['lc_db']:g} dB", "IRM": f"IRM, β = {p['beta']:g}",
-                "Wiener": "Wiener (IRM β=1)", "IAM": "IAM |S|/|Y| (colours to 2)"}[p["mask"]]
+                "Wiener": "Wiener (IRM β=1)", "IAM": "IAM |S|/|Y| (red: above 1)"}[p["mask"]]
 
     def signals(self):
         return {"mixture": self.mixture, f"estimate ({self.params['mask']})": self.estimate,
@@ -693,7 +725,7 @@ class PhaseExplorer(Explorer):
         self.random_phase = np.random.default_rng(seed).uniform(-np.pi, np.pi, self.S.shape)
         super().__init__(sr, **initial)
 
-    from_example = MaskExplorer.from_example
+    from_example = classmethod(_from_mixture_example)
 
     def _make_controls(self):
         w = _widgets()
@@ -734,8 +766,9 @@ class PhaseExplorer(Explorer):
         self.h_re = plots.plot_spectrogram(self.reanalysed, sr, cfg, ax=ax_r, title="|STFT| of the result")
         for ax in (ax_d, ax_r):
             ax.set_ylabel("")
+        limit = _amplitude_limit([self.target])
         self.h_wave = plots.plot_waveforms({"target": self.target, "estimate": self.estimate}, sr, ax=ax_w,
-                                           ylim=(-1.0, 1.0))
+                                           ylim=(-limit, limit))
         self.h_bars = plots.plot_metrics(self.metrics, ("SNR", "SI-SDR"), ax=ax_b, ylim=METRIC_YLIM,
                                          title="against the clean target")
 
@@ -1125,8 +1158,9 @@ class CompressionExplorer(Explorer):
         return self.S - self.estimate_stft
 
     def _curve(self):
+        """The compression curve in units of K: tanh(C·x/2) (so the axes never need rescaling)."""
         x = np.linspace(-20, 20, 401)
-        return x, self.params["K"] * np.tanh(self.params["C"] * x / 2)
+        return x, np.tanh(self.params["C"] * x / 2)
 
     def _draw_first(self):
         gs = self.fig.add_gridspec(2, 2, height_ratios=(1.0, 1.0), width_ratios=(1.0, 1.25))
@@ -1136,38 +1170,30 @@ class CompressionExplorer(Explorer):
         ax_h = ax_t.twinx()
         ax_h.bar(edges[:-1], counts / counts.sum(), width=np.diff(edges), align="edge", color="0.8")
         ax_h.set_yscale("log")
-        ax_h.set_ylabel("share of values (log)", fontsize=8)
+        ax_h.set_ylabel("share of cIRM values (log)", fontsize=8)
         ax_h.tick_params(labelsize=7)
         ax_t.set_zorder(ax_h.get_zorder() + 1)
         ax_t.patch.set_visible(False)
         x, y = self._curve()
-        (self.curve,) = ax_t.plot(x, y, color="#d62728", linewidth=2, label="K·tanh(C·x/2)")
-        (self.band_hi,) = ax_t.plot(x, y + self.params["error"], color="#d62728", linewidth=0.6, linestyle="--",
-                                    label="± prediction error")
-        (self.band_lo,) = ax_t.plot(x, y - self.params["error"], color="#d62728", linewidth=0.6, linestyle="--")
+        (self.curve,) = ax_t.plot(x, y, color="#d62728", linewidth=2, label="K·tanh(C·x/2), in units of K")
+        (self.band_hi,) = ax_t.plot(x, y, color="#d62728", linewidth=0.6, linestyle="--", label="± prediction error")
+        (self.band_lo,) = ax_t.plot(x, y, color="#d62728", linewidth=0.6, linestyle="--")
+        self.curve_text = ax_t.text(0.98, 0.04, "", transform=ax_t.transAxes, ha="right", va="bottom", fontsize=9)
         ax_t.set_xlim(-20, 20)
+        ax_t.set_ylim(-1.6, 1.6)
         ax_t.set_xlabel("real or imaginary part of the cIRM")
-        ax_t.set_ylabel("compressed value")
+        ax_t.set_ylabel("compressed value / K")
         ax_t.grid(True, alpha=0.3)
         ax_t.legend(fontsize=8, loc="upper left")
         self.ax_t = ax_t
-        self._set_curve_limits()
         self.h_err = plots.plot_spectrogram(self.target_stft_error(), self.sr, self.config, ax=ax_m,
                                             title="error |S − M̂·Y| of the decompressed prediction", colorbar=False)
         self.h_est = plots.plot_spectrogram(self.estimate_stft, self.sr, self.config, ax=ax_e,
                                             title="estimate from the decompressed prediction")
         self.h_bars = plots.plot_metrics(self._rows(), ("SI-SDR",), ax=ax_b, ylim=self.YLIM,
                                          title="SI-SDR against the clean target")
-        self.animate(self.curve, self.band_hi, self.band_lo, self.h_err.image, self.h_est.image,
-                     *self.h_bars.artists)
-        self._limits = self._curve_limits()
-
-    def _curve_limits(self):
-        K = self.params["K"]
-        return (-1.15 * K - self.params["error"], 1.15 * K + self.params["error"])
-
-    def _set_curve_limits(self):
-        self.ax_t.set_ylim(*self._curve_limits())
+        self.animate(self.curve, self.band_hi, self.band_lo, self.curve_text, ax_t.get_legend(), self.h_err.image,
+                     self.h_est.image, *self.h_bars.artists)
 
     def _rows(self):
         return {name: {"SI-SDR": value} for name, value in self.scores.items()}
@@ -1175,17 +1201,15 @@ class CompressionExplorer(Explorer):
     def _draw(self):
         p = self.params
         x, y = self._curve()
+        band = p["error"] / p["K"]                     # the same error is smaller relative to a larger range
         self.curve.set_data(x, y)
-        self.band_hi.set_data(x, y + p["error"])
-        self.band_lo.set_data(x, y - p["error"])
-        full = self._curve_limits() != self._limits
-        if full:
-            self._limits = self._curve_limits()
-            self._set_curve_limits()
+        self.band_hi.set_data(x, y + band)
+        self.band_lo.set_data(x, y - band)
+        self.curve_text.set_text(f"K = {p['K']:g}, C = {p['C']:g}, error ± {p['error']:g}")
         self.h_err.update(self.target_stft_error())
         self.h_est.update(self.estimate_stft)
         self.h_bars.update(self._rows(), ylim=self.YLIM)
-        return full
+        return False
 
     def signals(self):
         return {"mixture": self.mixture, "decompressed prediction": self.estimate, "bounded cIRM": self.bounded,
@@ -1252,7 +1276,7 @@ class MixingConsoleExplorer(Explorer):
         super().__init__(sr, **initial)
 
     @classmethod
-    def from_band(cls, sr: int = 16000, **kwargs):
+    def from_example(cls, sr: int = 16000, **kwargs):
         """The console on the bundled band (bass, chords, melody, drums), see :func:`specmask_edu.load_band`."""
         from .examples import load_band
 
@@ -1392,10 +1416,11 @@ class HPSSExplorer(Explorer):
         self.oracle_masks = soft_masks([H, P], power=2.0)
         self.oracle = [istft(M * self.Y, self.config, length=n) for M in self.oracle_masks]
         self.oracle_scores = self._scores(*self.oracle)
+        self._medians, self._results = {}, {}
         super().__init__(sr, **initial)
 
     @classmethod
-    def from_band(cls, sr: int = 16000, **kwargs):
+    def from_example(cls, sr: int = 16000, **kwargs):
         """Harmonic = bass + chords + melody, percussive = drums, from :func:`specmask_edu.load_band`."""
         from .examples import load_band
 
@@ -1421,14 +1446,21 @@ class HPSSExplorer(Explorer):
         }
 
     def _compute(self, changed):
-        from .masks import hpss_masks
+        from .masks import _hpss_medians, _hpss_soft_masks
 
         p = self.params
-        self.masks = hpss_masks(self.Y, margin=p["margin"], kernel_size=p["kernel_size"], power=p["power"])
-        n = len(self.mixture)
-        self.estimates = [istft(M * self.Y, self.config, length=n) for M in self.masks]
+        key = (p["margin"], p["kernel_size"], p["power"])
+        if key not in self._results:
+            # The median filters depend only on the kernel length: computed once per length. BSS Eval is the
+            # other expensive part (about 0.1 s), so every setting's result is kept: moving back is instant.
+            if p["kernel_size"] not in self._medians:
+                self._medians[p["kernel_size"]] = _hpss_medians(np.abs(self.Y), p["kernel_size"])
+            masks = _hpss_soft_masks(*self._medians[p["kernel_size"]], p["margin"], p["power"])
+            n = len(self.mixture)
+            estimates = [istft(M * self.Y, self.config, length=n) for M in masks]
+            self._results[key] = (masks, estimates, self._scores(*estimates))
+        self.masks, self.estimates, self.blind_scores = self._results[key]
         self.residual = self.mixture - self.estimates[0] - self.estimates[1]
-        self.blind_scores = self._scores(*self.estimates)
         self.residual_share = float(np.sum(self.residual**2) / np.sum(self.mixture**2))
 
     def _rows(self):
@@ -1480,7 +1512,8 @@ class ScaleExplorer(Explorer):
 
     so it peaks at :math:`g^\star = \hat s^\top s / \|\hat s\|^2` and falls on either side; SI-SDR first
     rescales the reference to fit the estimate, so :math:`g` cancels. The curves over the whole gain
-    range are drawn once per estimate; a marker shows the current gain. The players keep true level
+    range are drawn once per estimate; a marker shows the current gain. The waveform close-up keeps a
+    fixed amplitude range (3.3 times the target's peak), so a much louder estimate runs off it. The players keep true level
     (one gain for the group), so a louder estimate really plays louder.
 
     Parameters
@@ -1518,6 +1551,18 @@ class ScaleExplorer(Explorer):
                                  "SI-SDR": np.full(gains.size, si_sdr(x, self.reference)),
                                  "best_gain_db": 20.0 * np.log10(max(np.dot(x, self.reference) / np.dot(x, x), 1e-12))}
         super().__init__(sr, **initial)
+
+    @classmethod
+    def from_example(cls, speech: str = "speech_female_1", noise: str = "babble", sr: int = 16000,
+                     snr_db: float = 0.0, config: STFTConfig | None = None, **kwargs):
+        """IRM, IBM and PSM oracle estimates of a bundled speech clip mixed with a bundled noise."""
+        from .examples import load_mixture
+        from .separation import oracle_separate
+
+        mix = load_mixture(speech, noise, snr_db=snr_db, sr=sr)
+        estimates = {name.upper(): oracle_separate(mix["target"], mix["interference"], name, config)
+                     for name in ("irm", "ibm", "psm")}
+        return cls(estimates, mix["target"], sr=mix["sr"], **kwargs)
 
     def _make_controls(self):
         w = _widgets()
@@ -1573,9 +1618,8 @@ class ScaleExplorer(Explorer):
         self._shown = self.params["estimate"]
 
     def _fit_waveform_axis(self):
-        peak = max(float(np.max(np.abs(self._segment(self.reference)))),
-                   float(np.max(np.abs(self._segment(self.scaled)))))
-        limit = max(0.1, np.ceil(peak * 1.1 / 0.1) * 0.1)
+        """A fixed amplitude range, 3 times the reference's peak: louder estimates leave the picture."""
+        limit = 3.3 * max(float(np.max(np.abs(self._segment(self.reference)))), 1e-6)
         changed = self.ax_w.get_ylim() != (-limit, limit)
         if changed:
             self.ax_w.set_ylim(-limit, limit)

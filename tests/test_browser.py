@@ -184,10 +184,10 @@ def test_lesson_runs_in_jupyterlab(notebook, page, lab):
         _shot(page, f"{stem}_2_first_widget")
 
     # Widgets rendered by the widget manager, not shown as text or as an error box.
-    assert not widgets["failed"], f"{stem}: widgets failed to render: {widgets['failed']}"
+    assert not widgets["failed"], f"{stem}: widgets failed to render: {widgets['failed']} (page errors: {page.page_errors[:3]})"
     assert widgets["loading"] == 0, f"{stem}: {widgets['loading']} widget(s) still 'Loading widget...'"
     assert not widgets["plain"], f"{stem}: widgets shown as plain text (widget extension missing?): {widgets['plain'][:3]}"
-    assert widgets["widgets"] > 0, f"{stem}: no rendered ipywidgets in the outputs"
+    assert widgets["widgets"] > 0, f"{stem}: no rendered ipywidgets in the outputs (page errors: {page.page_errors[:3]})"
 
     # Figures present and decoded.
     assert images, f"{stem}: no figure (<img>) in any output"

@@ -4,7 +4,9 @@ lesson with embedded figures and audio players, and an index that links them all
 from __future__ import annotations
 
 import base64
+import os
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -161,6 +163,26 @@ def test_build_stops_on_a_failing_cell(tmp_path):
     with pytest.raises(CellExecutionError, match="boom"):
         build_html_edition(tmp_path / "out", notebooks=tmp_path, log=None)
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_a_failure_stops_the_other_running_lessons(tmp_path):
+    """With two kernels at work, the first failing cell ends the build at once and no kernel is left."""
+    from _jupyterlab import _children
+    from nbclient.exceptions import CellExecutionError
+
+    slow = _nb("# Slow")
+    slow.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+    nbformat.write(slow, tmp_path / "00_slow.ipynb")
+    broken = _nb("# Broken")
+    broken.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(2)\nraise ValueError('boom')"))
+    nbformat.write(broken, tmp_path / "01_broken.ipynb")
+    start = time.monotonic()
+    with pytest.raises(CellExecutionError, match="boom"):
+        build_html_edition(tmp_path / "out", notebooks=tmp_path, jobs=2, log=None)
+    assert time.monotonic() - start < 120, "the build waited for the slow lesson instead of stopping it"
+    time.sleep(1)
+    kernels = [pid for pid in _children(os.getpid()) if "ipykernel" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
+    assert not kernels, f"kernels left running: {kernels}"
 
 
 def test_cli_html_subcommand(tmp_path, monkeypatch):

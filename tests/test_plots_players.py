@@ -121,14 +121,28 @@ def test_mask_has_fixed_range_and_refuses_complex():
         plots.plot_mask(M * 1j, SR, cfg)
 
 
+def test_mask_above_one_uses_gain_colours():
+    cfg = sm.STFTConfig()
+    cmap = plots.gain_colormap(2.0)
+    import matplotlib
+
+    viridis = matplotlib.colormaps["viridis"]
+    np.testing.assert_allclose(cmap(0.25), viridis(0.5), atol=1e-6)      # [0, 1] looks like viridis
+    r, g, b, _ = cmap(0.99)
+    assert r > 0.5 and g < 0.2 and b < 0.2                              # close to 2: dark red
+    h = plots.plot_mask(np.full((cfg.n_freqs, 10), 1.5), SR, cfg, vmax=2.0)
+    assert h.image.get_cmap().name.startswith("gain_")
+    assert h.colorbar.extend == "neither"
+
+
 def test_complex_mask_colours_and_wheel():
     cfg = sm.STFTConfig()
     M = np.ones((cfg.n_freqs, 20), complex)
     M[:, 10:] = -0.5
     h = plots.plot_complex_mask(M, SR, cfg)
-    rgb = np.asarray(h.image.get_array())
-    np.testing.assert_allclose(rgb[0, 0], [1, 0, 0])
-    np.testing.assert_allclose(rgb[0, 15], [0, 0.5, 0.5])
+    rgb = np.asarray(h.image.get_array())                     # 8-bit RGB
+    np.testing.assert_array_equal(rgb[0, 0], [255, 0, 0])
+    np.testing.assert_array_equal(rgb[0, 15], [0, 128, 128])
     assert h.wheel is not None and h.wheel in h.ax.child_axes
     h.update(M * 1j)
     assert not np.allclose(rgb, np.asarray(h.image.get_array()))
