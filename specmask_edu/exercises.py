@@ -25,14 +25,18 @@ Jupyter is started with::
 with its id and title. This keeps the answers out of a student's way while working through a lesson;
 it does not make them secret (they are in the installed package, as in any open course).
 
-Writing a check (for course authors): decorate it with :func:`exercise`, start with
-``if _not_done(answer): return _pending(...)`` and collect feedback with :class:`Feedback`::
+Writing a check (for course authors): register it with :func:`exercise` (id, title, reference solution)
+and let ``_checked`` handle the stub ("not done yet") and early stops; the body receives a
+:class:`Feedback` to fill and may return an extra hint::
 
     @exercise("02.2", "The ideal ratio mask from its formula", solution="my_irm = ...")
-    def check_irm(my_irm, target_stft, mixture_stft, beta=0.5):
-        fb = Feedback("02.2")
+    @_checked("02.2", "my_irm", "IRM = (|S|² / (|S|² + |N|²)) ** beta with N = Y - S.")
+    def check_irm(fb, my_irm, target_stft, mixture_stft, beta=0.5):
+        M = _array(fb, my_irm, "my_irm", ndim=2)        # refuses non-arrays, NaN, wrong dimensions
+        fb.expect(M.shape == target_stft.shape, "shape matches", "shape does not match")
         ...
-        return fb.result(hint="...")
+
+The student calls it without ``fb``: ``check_irm(my_irm, S, Y)``.
 """
 
 from __future__ import annotations
