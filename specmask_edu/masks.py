@@ -499,7 +499,8 @@ def bound_complex_mask(mask) -> np.ndarray:
 
     .. math:: M_b = \tanh(|M|)\, e^{j \angle M}
 
-    Range: :math:`|M_b| < 1`. The bounded mask of Hu et al. (DCCRN, 2020) keeps the phase rotation of
+    Range: :math:`|M_b| < 1` (in float64, :math:`\tanh` rounds to exactly 1 once :math:`|M| > 19`, so
+    computed values are :math:`\le 1`). The bounded mask of Hu et al. (DCCRN, 2020) keeps the phase rotation of
     the cIRM but can no longer amplify, which costs accuracy in bins where target and interference
     cancel (:math:`|S| > |Y|`). Zero stays zero.
 

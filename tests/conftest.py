@@ -1,5 +1,9 @@
 import os
 
+# One BLAS thread: on a loaded 2-core machine multithreaded OpenBLAS makes small dot products ~100x
+# slower. Set before NumPy is imported here; notebook kernels started by the tests inherit it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import matplotlib
 import numpy as np
 import pytest

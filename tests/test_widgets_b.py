@@ -12,20 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import specmask_edu as sm  # noqa: E402
 from specmask_edu import plots, widgets  # noqa: E402
 from specmask_edu._validation import SpecmaskInputError  # noqa: E402
-from test_widgets import assert_changed, drive, state  # noqa: E402  (the shared driving helpers)
+from test_widgets import assert_changed, drive, pair, state  # noqa: E402,F401  (shared helpers and the 1.2 s `pair`)
 
 SR = 16000
-
-
-@pytest.fixture(scope="module")
-def pair():
-    """1.2 s of a harmonic 'speech-like' target and noise."""
-    rng = np.random.default_rng(11)
-    n = int(1.2 * SR)
-    t = np.arange(n) / SR
-    envelope = 0.5 + 0.5 * np.sin(2 * np.pi * 2.5 * t) ** 2
-    target = 0.3 * envelope * sum(np.sin(2 * np.pi * 190 * k * t + k) / k for k in range(1, 8))
-    return target, 0.2 * rng.standard_normal(n)
 
 
 @pytest.fixture(scope="module")

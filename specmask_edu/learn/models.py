@@ -45,7 +45,7 @@ from .._validation import SpecmaskInputError
 from ..masks import compress_mask, oracle_mask
 from ..stft import STFTConfig
 
-__all__ = ["MASK_KINDS", "ARCHITECTURES", "ModelConfig", "MaskEstimator", "build_model", "training_target"]
+__all__ = ["MASK_KINDS", "ARCHITECTURES", "FEATURES", "ModelConfig", "MaskEstimator", "build_model", "training_target"]
 
 #: Mask kinds a model can learn: name -> (is it complex?, what it is).
 MASK_KINDS = {
@@ -56,6 +56,8 @@ MASK_KINDS = {
 }
 #: Architectures of :class:`MaskEstimator`.
 ARCHITECTURES = ("mlp", "gru")
+#: Input features of :class:`MaskEstimator`.
+FEATURES = ("logmag", "logmag+phase")
 
 _LOG_EPS = 1e-10
 
@@ -99,6 +101,10 @@ class ModelConfig:
         The STFT the model works on (default 512, 128 and 16000 Hz, i.e. ``STFTConfig()``).
     K, C : float
         Compression of the cIRM (``mask="cirm"`` only), as in :func:`specmask_edu.masks.compress_mask`.
+    features : {"logmag", "logmag+phase"}
+        Input features: the normalised log power spectrum only (default), or also the cosine and sine of
+        each bin's phase advance from the previous frame, minus the advance of a sinusoid at the bin's
+        centre frequency (:math:`2\pi k H / N`), which gives the network a view of the mixture's phase.
     """
 
     arch: str = "gru"
@@ -112,8 +118,11 @@ class ModelConfig:
     sr: int = 16000
     K: float = 10.0
     C: float = 0.1
+    features: str = "logmag"
 
     def __post_init__(self):
+        if self.features not in FEATURES:
+            raise SpecmaskInputError(f"Unknown features {self.features!r}; choose one of {list(FEATURES)}.")
         if self.arch not in ARCHITECTURES:
             raise SpecmaskInputError(f"Unknown arch {self.arch!r}; choose one of {list(ARCHITECTURES)}.")
         if self.mask not in MASK_KINDS:
@@ -171,14 +180,18 @@ class MaskEstimator(nn.Module):
         self.register_buffer("feature_mean", torch.zeros(F))
         self.register_buffer("feature_std", torch.ones(F))
         self.register_buffer("normalization_fitted", torch.tensor(False))
+        n_in = F * (3 if config.features == "logmag+phase" else 1)
+        if config.features == "logmag+phase":
+            k = torch.arange(F, dtype=torch.float32)
+            self.register_buffer("bin_advance", 2 * torch.pi * k * config.hop_length / config.n_fft, persistent=False)
         if config.arch == "mlp":
-            layers = [nn.Conv1d(F, config.hidden, 2 * config.context + 1, padding=config.context), nn.ReLU()]
+            layers = [nn.Conv1d(n_in, config.hidden, 2 * config.context + 1, padding=config.context), nn.ReLU()]
             for _ in range(config.layers - 1):
                 layers += [nn.Conv1d(config.hidden, config.hidden, 1), nn.ReLU()]
             self.body = nn.Sequential(*layers)
             width = config.hidden
         else:
-            self.body = nn.GRU(F, config.hidden, num_layers=config.layers, batch_first=True,
+            self.body = nn.GRU(n_in, config.hidden, num_layers=config.layers, batch_first=True,
                                bidirectional=config.bidirectional)
             width = config.hidden * (2 if config.bidirectional else 1)
         self.head = nn.Linear(width, F * self.out_channels)
@@ -186,10 +199,18 @@ class MaskEstimator(nn.Module):
     # ------------------------------------------------------------------ features
 
     def features(self, mixture: torch.Tensor) -> torch.Tensor:
-        """Normalised log power spectrum ``(batch, freq, frames)`` of a ``(batch, 2, freq, frames)`` STFT."""
+        """Input features ``(batch, channels, frames)`` of a ``(batch, 2, freq, frames)`` STFT: the normalised
+        log power spectrum (``freq`` channels), followed for ``features="logmag+phase"`` by the cosine and
+        sine of the demodulated phase advance (``3 * freq`` channels in all)."""
         mixture = self._check_input(mixture)
         log_power = torch.log(mixture[:, 0] ** 2 + mixture[:, 1] ** 2 + _LOG_EPS)
-        return (log_power - self.feature_mean[:, None]) / self.feature_std[:, None]
+        x = (log_power - self.feature_mean[:, None]) / self.feature_std[:, None]
+        if self.config.features == "logmag":
+            return x
+        phase = torch.atan2(mixture[:, 1], mixture[:, 0])
+        advance = phase[..., 1:] - phase[..., :-1] - self.bin_advance[:, None]
+        advance = torch.nn.functional.pad(advance, (1, 0))
+        return torch.cat([x, torch.cos(advance), torch.sin(advance)], dim=1)
 
     @torch.no_grad()
     def fit_normalization(self, mixtures: torch.Tensor) -> None:
@@ -219,8 +240,8 @@ class MaskEstimator(nn.Module):
     # ------------------------------------------------------------------ network
 
     def forward(self, mixture: torch.Tensor) -> torch.Tensor:
-        x = self.features(mixture)  # (B, F, T)
-        B, F, T = x.shape
+        x = self.features(mixture)  # (B, channels, T)
+        B, T, F = x.shape[0], x.shape[2], self.config.n_freqs
         if self.config.arch == "mlp":
             h = self.body(x).transpose(1, 2)  # (B, T, hidden)
         else:
