@@ -322,7 +322,11 @@ class Explorer:
         return player_table(self.signals(), self.sr)
 
     def png(self) -> bytes:
-        """The current figure as PNG bytes (what :meth:`show_static` displays)."""
+        """The current figure as PNG bytes (what :meth:`show_static` displays).
+
+        Use this rather than ``fig.savefig`` or ``plots.figure_to_png(explorer.fig)``: the artists that
+        change are marked *animated* for blitting, and a plain matplotlib draw leaves them out.
+        """
         return self._encode("png")
 
     def show_static(self):
