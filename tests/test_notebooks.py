@@ -90,6 +90,7 @@ def test_notebook_runs_top_to_bottom(path, tmp_path):
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)            # the notebook's own (inline) backend, as for a student
     env.pop("SPECMASK_INSTRUCTOR", None)   # students do not see solutions
+    env["SPECMASK_FAST"] = "1"              # lesson 07 trains for seconds, not minutes (the lesson's default is full)
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute(env=env)
