@@ -16,7 +16,8 @@ Where the material comes from
 
 One training mixture (:class:`MixtureDataset`)
 ----------------------------------------------
-A random segment :math:`s` of a training speech clip and a random segment :math:`n` of a training noise
+A random segment :math:`s` of a training speech clip (optionally sped up or slowed down a little,
+``speed_factors``) and a random segment :math:`n` of a training noise
 region, mixed at a random SNR (uniform in ``snr_range`` dB) with :func:`specmask_edu.audio.mix_at_snr`,
 then both scaled by a random gain (uniform in ``gain_range_db``) so the model does not rely on the level:
 
@@ -34,7 +35,7 @@ import numpy as np
 import torch
 
 from .._validation import SpecmaskInputError, check_finite_number, check_positive_int
-from ..audio import mix_at_snr
+from ..audio import mix_at_snr, resample
 from ..examples import example_info, list_examples, load_example, load_mixture
 from ..stft import STFTConfig, _as_config, stft
 from .models import MASK_KINDS, training_target
@@ -169,6 +170,10 @@ class MixtureDataset(torch.utils.data.Dataset):
     K, C : float
         Compression of the cIRM target (:func:`specmask_edu.masks.compress_mask`), used when
         ``mask="cirm"``.
+    speed_factors : sequence of float
+        Speed perturbation of the speech (a classic augmentation for small data sets): each item plays
+        its speech clip at one of these speeds, chosen at random (1.1 = 10 % faster and 10 % higher in
+        pitch, made by resampling). Default ``(1.0,)``: no change.
 
     Each item is a dict of float32 tensors: ``"mixture"`` and ``"target"`` (the STFTs :math:`Y` and
     :math:`S` as ``(2, freq, frames)``: real and imaginary parts) and ``"target_mask"`` (``(freq, frames)``
@@ -178,7 +183,7 @@ class MixtureDataset(torch.utils.data.Dataset):
     def __init__(self, split: str = "train", mask: str = "irm", n_items: int = 512,
                  segment_seconds: float = 1.0, snr_range=(-5.0, 10.0), gain_range_db=(-6.0, 6.0),
                  noises=None, seed: int = 0, config: STFTConfig | None = None,
-                 K: float = 10.0, C: float = 0.1):
+                 K: float = 10.0, C: float = 0.1, speed_factors=(1.0,)):
         self.split = _check_split(split)
         if mask not in MASK_KINDS:
             raise SpecmaskInputError(f"Unknown mask kind {mask!r}; choose one of {list(MASK_KINDS)}.")
@@ -195,12 +200,22 @@ class MixtureDataset(torch.utils.data.Dataset):
         self.K, self.C = float(K), float(C)
         self.epoch = 0
         clips = split_clips(self.split, noises)
-        self.speech = {name: load_example(name, SR) for name in clips["speech"]}
+        try:
+            self.speed_factors = tuple(check_finite_number(f, "speed_factors") for f in speed_factors)
+        except TypeError:
+            raise SpecmaskInputError(f"`speed_factors` must be a sequence such as (0.9, 1.0, 1.1), got {speed_factors!r}.") from None
+        if not self.speed_factors or not all(0.5 <= f <= 2.0 for f in self.speed_factors):
+            raise SpecmaskInputError(f"`speed_factors` must be speeds between 0.5 and 2, got {speed_factors!r}.")
+        self.speech = {}
+        for name in clips["speech"]:
+            x = load_example(name, SR)
+            for f in self.speed_factors:
+                self.speech[(name, f)] = x if f == 1.0 else resample(x, int(round(SR * f)), SR)
         self.noise = {}
         for kind, (clip, start, stop) in clips["noise"].items():
             self.noise[kind] = load_example(clip, SR)[start:stop]
         self.noise_types = tuple(self.noise)
-        self.speech_names = tuple(self.speech)
+        self.speech_names = tuple(clips["speech"])
         short = [n for n, x in self.speech.items() if x.size < self.segment_length]
         if short:
             raise SpecmaskInputError(f"`segment_seconds` is longer than speech clip(s) {short}; use a shorter segment.")
@@ -220,11 +235,13 @@ class MixtureDataset(torch.utils.data.Dataset):
         rng = np.random.default_rng([self.seed, self.epoch, int(index)])
         speech = self.speech_names[rng.integers(len(self.speech_names))]
         noise = self.noise_types[rng.integers(len(self.noise_types))]
+        speed = self.speed_factors[rng.integers(len(self.speed_factors))] if len(self.speed_factors) > 1 else 1.0
         n = self.segment_length
-        speech_start = int(rng.integers(self.speech[speech].size - n + 1))
+        speech_start = int(rng.integers(self.speech[(speech, speed)].size - n + 1))
         noise_start = int(rng.integers(max(self.noise[noise].size - n, 0) + 1))
         return {
             "speech": speech,
+            "speed": speed,
             "speech_start": speech_start,
             "noise": noise,
             "noise_start": noise_start,
@@ -237,7 +254,7 @@ class MixtureDataset(torch.utils.data.Dataset):
         ``mixture == target + interference``), ``"sr"`` and the :meth:`recipe`."""
         r = self.recipe(index)
         n = self.segment_length
-        target = self.speech[r["speech"]][r["speech_start"]: r["speech_start"] + n]
+        target = self.speech[(r["speech"], r["speed"])][r["speech_start"]: r["speech_start"] + n]
         noise = self.noise[r["noise"]][r["noise_start"]: r["noise_start"] + n]  # tiled by mix_at_snr if short
         mixture, interference = mix_at_snr(target, noise, r["snr_db"])
         gain = 10.0 ** (r["gain_db"] / 20.0)

@@ -54,8 +54,11 @@ class TrainConfig:
         Mixtures per optimisation step (default 16).
     lr : float
         Adam learning rate at the start; it decays along a cosine to ``lr / 10`` (default 3e-3).
-    segment_seconds, snr_range, gain_range_db, noises
-        How the training mixtures are made (see :class:`~specmask_edu.learn.data.MixtureDataset`).
+    segment_seconds, snr_range, gain_range_db, noises, speed_factors
+        How the training mixtures are made (see :class:`~specmask_edu.learn.data.MixtureDataset`);
+        ``speed_factors`` applies to the training mixtures only.
+    weight_decay : float
+        Decoupled weight decay of AdamW (0: plain Adam).
     heldout_items : int
         Held-out mixtures on which the loss is measured after each epoch (0: none). They are only
         watched, never trained on.
@@ -81,6 +84,8 @@ class TrainConfig:
     snr_range: tuple = (-5.0, 10.0)
     gain_range_db: tuple = (-6.0, 6.0)
     noises: tuple | None = None
+    speed_factors: tuple = (1.0,)
+    weight_decay: float = 0.0
     heldout_items: int = 32
     normalization_items: int = 64
     grad_clip: float | None = 5.0
@@ -281,7 +286,8 @@ def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: 
         dataset = MixtureDataset("train", mask=model.config.mask, n_items=config.n_items,
                                  segment_seconds=config.segment_seconds, snr_range=config.snr_range,
                                  gain_range_db=config.gain_range_db, noises=config.noises, seed=config.seed,
-                                 config=model.config.stft_config(), K=model.config.K, C=model.config.C)
+                                 config=model.config.stft_config(), K=model.config.K, C=model.config.C,
+                                 speed_factors=config.speed_factors)
     elif dataset.mask != model.config.mask:
         raise SpecmaskInputError(
             f"The dataset makes {dataset.mask!r} targets but the model learns {model.config.mask!r} masks."
@@ -298,7 +304,7 @@ def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: 
         model.fit_normalization(torch.stack([dataset[i]["mixture"] for i in range(n)]))
     heldout = _heldout_batch(model, config)
 
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * min(step, total_steps) / total_steps))
     )
