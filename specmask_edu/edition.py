@@ -6,7 +6,9 @@ state in the notebook metadata, and exports it with nbconvert's ``HTMLExporter``
 The pages need no server and no kernel:
 
 - figures are embedded as ``<img src="data:image/png;base64,...">``;
-- audio players are embedded as ``<audio>`` elements with ``data:audio/wav;base64,...`` sources;
+- audio players are embedded as ``<audio>`` elements with ``data:audio/flac;base64,...`` sources
+  (the notebooks' WAVs re-encoded losslessly as FLAC, about half the size; a clip that a page plays
+  several times is stored once and shared by a two-line script, see :func:`compact_media`);
 - widgets (sliders, explorers) are kept in their saved state. Drawing them needs the Jupyter widget
   renderer script, which the page loads from a CDN (unpkg) when opened with internet access; offline
   the widgets stay blank, and the *static cell* that follows every explorer in the lessons shows the
@@ -28,8 +30,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["build_html_edition", "lesson_info", "execute_notebook", "export_page", "EditionPage",
-           "DEFAULT_TIMEOUT"]
+__all__ = ["build_html_edition", "lesson_info", "execute_notebook", "export_page", "compact_media",
+           "EditionPage", "DEFAULT_TIMEOUT"]
 
 #: Seconds one cell may run before the build stops with an error.
 DEFAULT_TIMEOUT = 600
@@ -143,6 +145,52 @@ def export_page(nb) -> str:
     exporter = HTMLExporter(template_name="lab", html_manager_semver_range=_HTML_MANAGER_RANGE)
     body, _ = exporter.from_notebook_node(nb)
     return body
+
+
+_WAV_URI = re.compile(r"data:audio/wav;base64,([A-Za-z0-9+/=]+)")
+_SOURCE_TAG = re.compile(r'<source src="(data:audio/flac;base64,[A-Za-z0-9+/=]+)"')
+_SHARE_SCRIPT = (
+    "<script>/* specmask_edu: players that repeat a clip share its one embedded copy */"
+    "document.querySelectorAll('source[data-specmask-ref]').forEach(function (s) {"
+    "var o = document.querySelector('source[data-specmask-id=\"' + s.dataset.specmaskRef + '\"]');"
+    "if (o) { s.src = o.src; s.parentElement.load(); } });</script>"
+)
+
+
+def _wav_to_flac(match) -> str:
+    import base64
+    import io
+
+    import soundfile as sf
+
+    data, sr = sf.read(io.BytesIO(base64.b64decode(match.group(1))), dtype="int16")
+    out = io.BytesIO()
+    sf.write(out, data, sr, format="FLAC", subtype="PCM_16")
+    return "data:audio/flac;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def compact_media(page_html: str) -> str:
+    """Make a page smaller without changing what it shows or plays.
+
+    1. Every embedded WAV (the players', also inside the saved widget state) becomes a lossless
+       16-bit FLAC with the same samples (``soundfile``), roughly halving its size.
+    2. A clip embedded as a player's ``<source>`` more than once is kept once: later players get a
+       ``data-specmask-ref`` and a short script at the end of the page points them at the first copy.
+    """
+    page_html = _WAV_URI.sub(_wav_to_flac, page_html).replace("audio/wav", "audio/flac")
+    first_id: dict[str, int] = {}
+
+    def share(match):
+        uri = match.group(1)
+        if uri in first_id:
+            return f'<source data-specmask-ref="{first_id[uri]}"'
+        first_id[uri] = len(first_id)
+        return f'<source data-specmask-id="{first_id[uri]}" src="{uri}"'
+
+    page_html = _SOURCE_TAG.sub(share, page_html)
+    if "data-specmask-ref" in page_html:
+        page_html = page_html.replace("</body>", _SHARE_SCRIPT + "\n</body>", 1)
+    return page_html
 
 
 def _markdown_inline(text: str) -> str:
@@ -284,7 +332,7 @@ def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT
     for path, (nb, seconds) in zip(paths, executed):
         start = time.perf_counter()
         title, objectives = lesson_info(nb)
-        bodies.append(export_page(nb))
+        bodies.append(compact_media(export_page(nb)))
         pages.append(EditionPage(notebook=path, path=out / f"{path.stem}.html", title=title or path.stem,
                                  objectives=objectives, seconds=seconds + time.perf_counter() - start))
     for i, (page, body) in enumerate(zip(pages, bodies)):

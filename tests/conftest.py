@@ -4,6 +4,8 @@ import os
 # slower. Set before NumPy is imported here; notebook kernels started by the tests inherit it.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import hypothesis  # noqa: F401  (imported up front: its plugin imports it at session end otherwise,
+#                   which trips a CPython 3.11 AST bug after the edition tests' event loops)
 import matplotlib
 import numpy as np
 import pytest

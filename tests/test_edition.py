@@ -27,6 +27,7 @@ class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.images, self.audio, self.links, self.scripts = [], [], [], []
+        self.shared = {}  # data-specmask-id -> src of a clip that later players refer to
         self._audio = None
 
     def handle_starttag(self, tag, attrs):
@@ -37,7 +38,12 @@ class _Page(HTMLParser):
             self._audio = [attrs["src"]] if attrs.get("src") else []
             self.audio.append(self._audio)
         elif tag == "source" and self._audio is not None:
-            self._audio.append(attrs.get("src") or "")
+            if attrs.get("data-specmask-id") is not None:
+                self.shared[attrs["data-specmask-id"]] = attrs.get("src") or ""
+            if attrs.get("data-specmask-ref") is not None:
+                self._audio.append(("ref", attrs["data-specmask-ref"]))
+            else:
+                self._audio.append(attrs.get("src") or "")
         elif tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
         elif tag == "script":
@@ -52,6 +58,10 @@ def _parse(path: Path) -> _Page:
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
     return page
+
+
+def text_of(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def _payload(src: str, prefix: str) -> bytes:
@@ -86,10 +96,13 @@ def test_page_has_figures_and_players(edition, notebook):
         assert _payload(src, "data:image/png;base64,").startswith(b"\x89PNG"), f"{notebook.stem}: a figure is not a PNG"
     assert page.audio, f"{notebook.stem}: no <audio> player"
     for sources in page.audio:
-        wavs = [s for s in sources if s.startswith("data:audio/wav;base64,")]
-        assert wavs, f"{notebook.stem}: a player has no embedded WAV: {[s[:40] for s in sources]}"
-        data = _payload(wavs[0], "data:audio/wav;base64,")
-        assert data[:4] == b"RIFF" and data[8:12] == b"WAVE" and len(data) > 44, f"{notebook.stem}: empty or broken WAV"
+        # a repeated clip refers to its first copy (edition.compact_media); resolve the reference
+        sources = [page.shared.get(src[1], "") if isinstance(src, tuple) else src for src in sources]
+        flacs = [s for s in sources if s.startswith("data:audio/flac;base64,")]
+        assert flacs, f"{notebook.stem}: a player has no embedded audio: {[s[:40] for s in sources]}"
+        data = _payload(flacs[0], "data:audio/flac;base64,")
+        assert data[:4] == b"fLaC" and len(data) > 100, f"{notebook.stem}: empty or broken FLAC"
+    assert "data:audio/wav" not in text_of(out / f"{notebook.stem}.html"), "a WAV was left un-compacted"
     assert "index.html" in page.links, f"{notebook.stem}: no link back to the index"
 
 
@@ -104,13 +117,36 @@ def test_page_keeps_widget_state_and_has_no_errors(edition, notebook):
     assert "Traceback (most recent call last)" not in text
 
 
+def test_compact_media_keeps_the_samples():
+    """FLAC is lossless: the compacted player decodes to the very samples of the notebook's WAV."""
+    import io
+
+    import numpy as np
+    import soundfile as sf
+    from IPython.display import Audio
+
+    from specmask_edu.edition import compact_media
+
+    x = 0.3 * np.sin(2 * np.pi * 440 * np.arange(8000) / 16000)
+    player = Audio(x, rate=16000, normalize=False)._repr_html_()
+    page = "<html><body>" + player + player + "</body></html>"
+    small = compact_media(page)
+    assert small.count("<source data-specmask-ref") == 1 and small.count("<source data-specmask-id") == 1
+    assert "<script>" in small and "audio/wav" not in small
+    uri = small.split('src="data:audio/flac;base64,')[1].split('"')[0]
+    flac, sr = sf.read(io.BytesIO(base64.b64decode(uri)), dtype="int16")
+    wav_uri = player.split("data:audio/wav;base64,")[1].split('"')[0]
+    wav, _ = sf.read(io.BytesIO(base64.b64decode(wav_uri)), dtype="int16")
+    assert sr == 16000 and np.array_equal(flac, wav)
+
+
 def test_no_page_is_bloated(edition):
     """Audio and figures are embedded, so pages are several MB (the 5 MB target per page is measured in
-    benchmarks/bench_html_edition.py). Over 20 MB means something is stored many times over or a clip is
+    benchmarks/bench_html_edition.py). Over 8 MB means something is stored many times over or a clip is
     far too long for a lesson."""
     _, pages = edition
-    big = {p.path.name: round(p.bytes / 1e6, 1) for p in pages if p.bytes > 20_000_000}
-    assert not big, f"pages over 20 MB: {big}"
+    big = {p.path.name: round(p.bytes / 1e6, 1) for p in pages if p.bytes > 8_000_000}
+    assert not big, f"pages over 8 MB: {big}"
 
 
 def test_index_links_every_lesson_with_title_and_objectives(edition):
