@@ -22,7 +22,19 @@ with, depending on ``kind``:
   mask is the PSM; it equals the complex-spectrum error of a real mask up to a constant;
 * ``"complex"`` (complex mask): :math:`\hat S = \hat M Y`, :math:`S_\star = S` — the complex-spectrum error.
 
-Dividing by the mixture energy makes the loss independent of the level of the clip. Tensors follow the
+Dividing by the mixture energy makes the loss independent of the level of the clip.
+
+**SDR loss** is signal approximation measured in decibels, one value per mixture, then averaged:
+
+.. math::
+
+    \mathcal{L}_\mathrm{SDR} = \frac{1}{B}\sum_{b=1}^{B} 10\log_{10}\left(
+    \frac{\sum_{k,m} |\hat M Y_b - S_b|^2}{\sum_{k,m} |S_b|^2} + 10^{-4}\right)
+
+i.e. minus the signal-to-distortion ratio of each masked spectrum (floored at 40 dB). Averaging decibels,
+as the evaluation does, gives a hard mixture (babble at -5 dB) as much say as an easy one; with the
+energy ratio above, the easy mixtures with much energy dominate. The complex-spectrum error is used
+(for a real mask it differs from the phase-sensitive error by a term the mask cannot change). Tensors follow the
 layout of :mod:`specmask_edu.learn.data`: STFTs ``(batch, 2, freq, frames)`` (real, imaginary), real masks
 ``(batch, freq, frames)``, complex masks ``(batch, 2, freq, frames)``.
 """
@@ -33,10 +45,17 @@ import torch
 
 from .._validation import SpecmaskInputError
 
-__all__ = ["SIGNAL_KINDS", "mask_approximation_loss", "signal_approximation_loss", "compute_loss"]
+__all__ = ["SIGNAL_KINDS", "LOSSES", "mask_approximation_loss", "signal_approximation_loss", "sdr_loss",
+           "compute_loss"]
 
 #: Signal-approximation variants: name -> does it need a complex mask?
 SIGNAL_KINDS = {"magnitude": False, "phase_sensitive": False, "complex": True}
+#: Training losses: name -> what it is.
+LOSSES = {
+    "mask": "mask approximation (MSE to the oracle mask)",
+    "signal": "signal approximation (spectrum error / mixture energy)",
+    "sdr": "signal approximation in dB (minus the SDR of each masked spectrum)",
+}
 
 
 def mask_approximation_loss(output: torch.Tensor, target_mask: torch.Tensor) -> torch.Tensor:
@@ -77,8 +96,7 @@ def signal_approximation_loss(mask: torch.Tensor, mixture: torch.Tensor, target:
         raise SpecmaskInputError(f"Signal approximation {kind!r} needs {need}; got shape {tuple(mask.shape)}.")
     mixture_energy = _energy(mixture)
     if kind == "complex":
-        est_re = mask[:, 0] * mixture[:, 0] - mask[:, 1] * mixture[:, 1]
-        est_im = mask[:, 0] * mixture[:, 1] + mask[:, 1] * mixture[:, 0]
+        est_re, est_im = _masked(mask, mixture)
         error = (est_re - target[:, 0]) ** 2 + (est_im - target[:, 1]) ** 2
     else:
         mixture_mag = torch.sqrt(mixture_energy + 1e-20)
@@ -91,13 +109,30 @@ def signal_approximation_loss(mask: torch.Tensor, mixture: torch.Tensor, target:
     return per_item.mean()
 
 
+def _masked(mask, mixture):
+    """Real and imaginary parts of mask * mixture (real mask: both parts scaled)."""
+    if mask.ndim == 4:
+        return (mask[:, 0] * mixture[:, 0] - mask[:, 1] * mixture[:, 1],
+                mask[:, 0] * mixture[:, 1] + mask[:, 1] * mixture[:, 0])
+    return mask * mixture[:, 0], mask * mixture[:, 1]
+
+
+def sdr_loss(mask: torch.Tensor, mixture: torch.Tensor, target: torch.Tensor, floor: float = 1e-4) -> torch.Tensor:
+    r"""Minus the SDR (dB) of each masked spectrum :math:`\hat M Y` against :math:`S`, averaged over the
+    batch (see the module docstring); ``floor`` caps the SDR at :math:`-10\log_{10}(	ext{floor})` = 40 dB."""
+    est_re, est_im = _masked(mask, mixture)
+    error = ((est_re - target[:, 0]) ** 2 + (est_im - target[:, 1]) ** 2).sum(dim=(1, 2))
+    reference = _energy(target).sum(dim=(1, 2)).clamp_min(1e-12)
+    return (10.0 * torch.log10(error / reference + floor)).mean()
+
+
 def compute_loss(model, batch: dict, loss: str = "mask", signal_kind: str | None = None) -> torch.Tensor:
     """Run ``model`` on a batch of :class:`~specmask_edu.learn.data.MixtureDataset` items and return the loss.
 
     Parameters
     ----------
-    loss : {"mask", "signal"}
-        Mask approximation or signal approximation.
+    loss : {"mask", "signal", "sdr"}
+        Mask approximation, signal approximation, or signal approximation in dB (:func:`sdr_loss`).
     signal_kind : str or None
         Variant of signal approximation (see :func:`signal_approximation_loss`).
     """
@@ -106,4 +141,6 @@ def compute_loss(model, batch: dict, loss: str = "mask", signal_kind: str | None
         return mask_approximation_loss(output, batch["target_mask"])
     if loss == "signal":
         return signal_approximation_loss(model.output_to_mask(output), batch["mixture"], batch["target"], signal_kind)
-    raise SpecmaskInputError(f"`loss` must be 'mask' (mask approximation) or 'signal' (signal approximation), got {loss!r}.")
+    if loss == "sdr":
+        return sdr_loss(model.output_to_mask(output), batch["mixture"], batch["target"])
+    raise SpecmaskInputError(f"`loss` must be one of {list(LOSSES)}, got {loss!r}.")

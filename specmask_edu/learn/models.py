@@ -81,7 +81,7 @@ def training_target(target_stft, mixture_stft, mask: str, K: float = 10.0, C: fl
 
 @dataclass
 class ModelConfig:
-    """Everything needed to rebuild a model (saved next to its weights by :func:`~.train.save_model`).
+    r"""Everything needed to rebuild a model (saved next to its weights by :func:`~.train.save_model`).
 
     Parameters
     ----------

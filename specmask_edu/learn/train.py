@@ -26,7 +26,7 @@ import torch
 
 from .._validation import SpecmaskInputError
 from .data import MixtureDataset
-from .losses import SIGNAL_KINDS, compute_loss
+from .losses import LOSSES, SIGNAL_KINDS, compute_loss
 from .models import MaskEstimator, ModelConfig
 
 __all__ = ["TrainConfig", "TrainResult", "train", "set_threads", "save_model", "load_model", "plot_history",
@@ -41,13 +41,14 @@ class TrainConfig:
 
     Parameters
     ----------
-    loss : {"mask", "signal"}
-        Mask approximation or signal approximation (:mod:`specmask_edu.learn.losses`).
+    loss : {"sdr", "signal", "mask"}
+        Signal approximation in dB (default), signal approximation, or mask approximation
+        (:mod:`specmask_edu.learn.losses`).
     signal_kind : str or None
         ``"magnitude"``, ``"phase_sensitive"`` or ``"complex"`` for ``loss="signal"`` (default: phase-sensitive
         for a real mask, complex for a complex mask).
     epochs : int
-        Passes over ``n_items`` fresh mixtures each (default 6).
+        Passes over ``n_items`` fresh mixtures each (default 20, i.e. 480 steps of 16 mixtures).
     n_items : int
         Training mixtures per epoch (default 384).
     batch_size : int
@@ -74,9 +75,9 @@ class TrainConfig:
         PyTorch CPU threads (None: :func:`set_threads` picks them).
     """
 
-    loss: str = "mask"
+    loss: str = "sdr"
     signal_kind: str | None = None
-    epochs: int = 6
+    epochs: int = 20
     n_items: int = 384
     batch_size: int = 16
     lr: float = 3e-3
@@ -94,8 +95,8 @@ class TrainConfig:
     num_threads: int | None = None
 
     def __post_init__(self):
-        if self.loss not in ("mask", "signal"):
-            raise SpecmaskInputError(f"`loss` must be 'mask' or 'signal', got {self.loss!r}.")
+        if self.loss not in LOSSES:
+            raise SpecmaskInputError(f"`loss` must be one of {list(LOSSES)} ({'; '.join(f'{k}: {v}' for k, v in LOSSES.items())}), got {self.loss!r}.")
         if self.signal_kind is not None and self.signal_kind not in SIGNAL_KINDS:
             raise SpecmaskInputError(f"`signal_kind` must be one of {list(SIGNAL_KINDS)} or None, got {self.signal_kind!r}.")
         for name in ("epochs", "n_items", "batch_size", "normalization_items"):
@@ -215,8 +216,8 @@ def plot_history(history: dict, ax=None):
             ax.plot(epochs, held, "s-", color="tab:orange", label="held-out loss (never trained on)")
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"{history.get('loss_name', 'loss')}")
-    positive = [v for v in history.get("loss", []) if v > 0]
-    if positive and max(positive) / min(positive) > 20:
+    losses = history.get("loss", [])
+    if losses and min(losses) > 0 and max(losses) / min(losses) > 20:
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
     if history.get("loss"):
@@ -238,6 +239,8 @@ def _heldout_batch(model, config):
 def _loss_name(config, model):
     if config.loss == "mask":
         return "mask approximation (MSE)"
+    if config.loss == "sdr":
+        return "signal approximation: -SDR (dB)"
     kind = config.signal_kind or ("complex" if model.config.is_complex else "phase_sensitive")
     return f"signal approximation ({kind.replace('_', '-')})"
 
