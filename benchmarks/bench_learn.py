@@ -33,6 +33,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # benchmark this working tree, whatever copy is installed
 RESULTS = ROOT / "benchmarks" / "results" / "learn.md"
 TIME_LIMIT_S = 120.0
 MEMORY_LIMIT_MB = 1536.0

@@ -8,16 +8,18 @@ Install the extra first::
 The lesson in five calls::
 
     from specmask_edu import learn
-    model = learn.build_model(learn.ModelConfig(arch="gru", mask="irm"))
-    result = learn.train(model, learn.TrainConfig())            # ~1 minute on a laptop CPU
-    table = learn.evaluate({"learned IRM": model}, snr_db=0.0)  # held-out speech and noise
-    print(table.markdown())
+    model = learn.build_model(arch="gru", mask="psm")           # or mask="cirm_bounded" for a complex mask
+    result = learn.train(model, learn.TrainConfig())            # ~1 minute on a 2-core laptop CPU
+    evaluation = learn.evaluate({"learned PSM": model}, snr_db=0.0)   # held-out speech and noise vs oracles
+    print(evaluation.markdown())
 
 Modules
 -------
 ``data``      training mixtures made on the fly from the bundled speech and noises, and the held-out split
 ``models``    :class:`ModelConfig`, a frame-context MLP and a small GRU that output a real or complex mask
-``losses``    mask approximation (MSE to the oracle mask) and signal approximation (error of the spectrum)
+              (IRM, PSM, compressed cIRM or bounded cIRM)
+``losses``    mask approximation (MSE to the oracle mask), signal approximation (error of the spectrum)
+              and its decibel form, the SDR loss
 ``train``     :class:`TrainConfig`, :func:`train` (progress bar, live loss curves, Ctrl-C keeps the model),
               :func:`save_model` / :func:`load_model`
 ``evaluate``  learned masks against the oracle masks on held-out mixtures: SI-SDRi, STOI, plots
@@ -66,6 +68,7 @@ from . import data, losses, models  # noqa: E402
 from .data import HeldoutExample, MixtureDataset, heldout_examples, noise_regions, split_clips  # noqa: E402
 from .evaluate import (  # noqa: E402
     EvaluationResult,
+    compare_on_example,
     estimate_mask,
     evaluate,
     plot_comparison,
@@ -111,4 +114,5 @@ __all__ = [
     "separate_with_model",
     "evaluate",
     "plot_comparison",
+    "compare_on_example",
 ]

@@ -116,9 +116,9 @@ class EvaluationResult:
                 raise SpecmaskInputError(f"No method called {name!r}; the methods are {self.methods}.")
         return rows[learned][metric] / rows[oracle][metric]
 
-    def plot(self, metric: str = "SI-SDRi", ax=None, title: str | None = None):
+    def plot(self, metric: str = "SI-SDRi", ax=None, title: str | None = None, methods=None):
         """Bar chart of ``metric`` per noise type and method (see :func:`plot_comparison`)."""
-        return plot_comparison(self, metric=metric, ax=ax, title=title)
+        return plot_comparison(self, metric=metric, ax=ax, title=title, methods=methods)
 
     def _repr_markdown_(self):
         return self.markdown()
@@ -186,10 +186,17 @@ def evaluate(models: dict, snr_db: float = 0.0, oracles=("irm", "psm", "cirm"), 
 
 
 def plot_comparison(result: EvaluationResult, metric: str = "SI-SDRi", ax=None, title: str | None = None,
-                    include_mixture: bool = False):
+                    methods=None):
     """Grouped bars: for each noise type (and "all"), the mean ``metric`` of every method.
 
     Drawn with :func:`specmask_edu.plots.plot_metrics` (groups = noise types, one bar per method).
+
+    Parameters
+    ----------
+    methods : sequence of str, optional
+        Which methods to draw, in order (default: all but ``"mixture"``). Leave out ``"oracle cIRM"`` to
+        see the others: it rebuilds the target, so its bar reaches the 100 dB cap of the metrics.
+
     Returns the plot handle (``.fig``, ``.ax``).
     """
     from .. import plots
@@ -197,7 +204,13 @@ def plot_comparison(result: EvaluationResult, metric: str = "SI-SDRi", ax=None, 
     if not isinstance(result, EvaluationResult):
         raise SpecmaskInputError("`result` must come from learn.evaluate(...).")
     by_noise = result.table(by="noise", metrics=(metric,))
-    methods = [m for m in result.methods if include_mixture or m != "mixture"]
+    if methods is None:
+        methods = [m for m in result.methods if m != "mixture"]
+    elif isinstance(methods, str):
+        methods = [methods]
+    unknown = [m for m in methods if m not in by_noise]
+    if unknown or not methods:
+        raise SpecmaskInputError(f"Unknown method(s) {unknown}; the evaluation has {result.methods}.")
     groups = [g for g in (*NOISE_TYPES, "all") if g in by_noise[methods[0]]]
     groups += [g for g in by_noise[methods[0]] if g not in groups]
     rows = {g: {m: by_noise[m][g] for m in methods} for g in groups}
