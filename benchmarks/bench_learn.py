@@ -44,16 +44,17 @@ ORACLE_NAMES = ("oracle IRM", "oracle PSM", "oracle cIRM", "oracle bounded cIRM"
 
 # name -> (ModelConfig settings, TrainConfig settings, role). The first two are what notebook 07 trains.
 MODELS = {
-    "learned PSM (GRU)": ({"arch": "gru", "mask": "psm"}, {}, "lesson: real mask"),
-    "learned bounded cIRM (GRU)": ({"arch": "gru", "mask": "cirm_bounded"}, {}, "lesson: complex mask"),
-    "learned PSM (MLP)": ({"arch": "mlp", "mask": "psm", "hidden": 256, "layers": 2}, {}, "variant: frame-context MLP"),
-    "learned PSM (GRU, SA)": ({"arch": "gru", "mask": "psm"}, {"loss": "signal"}, "variant: energy-ratio SA loss"),
-    "learned IRM (GRU, MA)": ({"arch": "gru", "mask": "irm"}, {"loss": "mask"}, "variant: mask approximation"),
-    "learned cIRM (GRU, MA)": ({"arch": "gru", "mask": "cirm"}, {"loss": "mask"},
-                               "variant: compressed cIRM, mask approximation"),
-    "learned cIRM (GRU)": ({"arch": "gru", "mask": "cirm"}, {}, "variant: compressed cIRM, SDR loss"),
-    "learned bounded cIRM (GRU, +phase input)": ({"arch": "gru", "mask": "cirm_bounded", "features": "logmag+phase"},
-                                                 {}, "variant: phase features"),
+    "learned PSM (MLP)": ({"mask": "psm"}, {}, "lesson: real mask"),
+    "learned bounded cIRM (MLP)": ({"mask": "cirm_bounded"}, {}, "lesson: complex mask"),
+    "learned PSM (GRU)": ({"arch": "gru", "mask": "psm", "hidden": 128, "layers": 1}, {}, "variant: recurrent network"),
+    "learned bounded cIRM (GRU)": ({"arch": "gru", "mask": "cirm_bounded", "hidden": 128, "layers": 1}, {},
+                                   "variant: recurrent network"),
+    "learned PSM (MLP, SA)": ({"mask": "psm"}, {"loss": "signal"}, "variant: energy-ratio SA loss"),
+    "learned IRM (MLP, MA)": ({"mask": "irm"}, {"loss": "mask"}, "variant: mask approximation"),
+    "learned cIRM (MLP, MA)": ({"mask": "cirm"}, {"loss": "mask"}, "variant: compressed cIRM, mask approximation"),
+    "learned cIRM (MLP)": ({"mask": "cirm"}, {}, "variant: compressed cIRM, SDR loss"),
+    "learned bounded cIRM (MLP, +phase input)": ({"mask": "cirm_bounded", "features": "logmag+phase"}, {},
+                                                 "variant: phase features"),
 }
 
 

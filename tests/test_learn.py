@@ -410,14 +410,14 @@ def test_load_refuses_foreign_files(tmp_path):
 
 def test_smoke_training_improves_si_sdr():
     """A few seconds of training already beats the mixture on held-out speech and noise."""
-    model = learn.build_model(arch="gru", mask="psm", seed=0)
+    model = learn.build_model(mask="psm", seed=0)   # the lesson's model (frame-context MLP)
     cfg = learn.TrainConfig(epochs=2, n_items=64, batch_size=16, heldout_items=0, normalization_items=32,
                             num_threads=1)
     result = learn.train(model, cfg, progress=False)
     assert result.steps_done == 8
     evaluation = learn.evaluate({"learned": model}, noises=["white_noise", "hum"], oracles=("irm",), with_stoi=False)
     rows = evaluation.table()
-    assert rows["learned"]["SI-SDRi"] > 1.0, rows
+    assert rows["learned"]["SI-SDRi"] > 3.0, rows
     assert rows["oracle IRM"]["SI-SDRi"] > rows["learned"]["SI-SDRi"]
 
 

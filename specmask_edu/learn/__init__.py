@@ -8,7 +8,7 @@ Install the extra first::
 The lesson in five calls::
 
     from specmask_edu import learn
-    model = learn.build_model(arch="gru", mask="psm")           # or mask="cirm_bounded" for a complex mask
+    model = learn.build_model(mask="psm")                       # or mask="cirm_bounded" for a complex mask
     result = learn.train(model, learn.TrainConfig())            # ~1 minute on a 2-core laptop CPU
     evaluation = learn.evaluate({"learned PSM": model}, snr_db=0.0)   # held-out speech and noise vs oracles
     print(evaluation.markdown())

@@ -165,7 +165,7 @@ def check_compressed_target(fb, my_target, target_stft, mixture_stft, K=10.0, C=
 
 @exercise("07.4", "How much of the oracle did the model reach?", solution="""
 rows = evaluation.table()
-my_share = rows["learned PSM (GRU)"]["SI-SDRi"] / rows["oracle IRM"]["SI-SDRi"]
+my_share = rows["learned PSM (MLP)"]["SI-SDRi"] / rows["oracle IRM"]["SI-SDRi"]
 """)
 @_checked("07.4", "my_share", "Divide the learned model's mean SI-SDR improvement by the oracle's, both from "
           "evaluation.table() (a fraction such as 0.7, not dB and not percent).")
