@@ -39,7 +39,7 @@ from .masks import (
     soft_masks,
     wiener_mask,
 )
-from .metrics import bss_eval, format_table, match_score, metrics_table, si_sdr, si_sdr_improvement, snr, stoi
+from .metrics import BSSEvalReferences, bss_eval, format_table, match_score, metrics_table, si_sdr, si_sdr_improvement, snr, stoi
 from .separation import apply_mask, oracle_separate, separate
 from .stft import STFTConfig, istft, magnitude_phase, stft
 
@@ -90,6 +90,7 @@ __all__ = [
     "si_sdr",
     "si_sdr_improvement",
     "bss_eval",
+    "BSSEvalReferences",
     "stoi",
     "metrics_table",
     "format_table",

@@ -175,7 +175,7 @@ def doctor(stream=None) -> int:
     print(f"Python {sys.version.split()[0]} on {sys.platform}", file=stream)
     line(sys.version_info >= (3, 10), "Python 3.10 or newer")
     for name in ("numpy", "scipy", "librosa", "soundfile", "matplotlib", "ipywidgets", "IPython",
-                 "ipykernel", "jupyterlab", "fast_bss_eval", "pystoi"):
+                 "ipykernel", "jupyterlab", "pystoi"):
         version, err = _version(name)
         line(err is None, name, version if err is None else f"{err} -> pip install -e .")
     version, err = _version("jupyterlab_widgets")

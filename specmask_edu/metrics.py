@@ -6,7 +6,8 @@ and return decibels (dB), except STOI (0 to 1).
 * :func:`snr` — plain signal-to-noise ratio; punishes any change of level.
 * :func:`si_sdr` — scale-invariant SDR (Le Roux et al., 2019); ignores the estimate's overall gain.
 * :func:`si_sdr_improvement` — SI-SDR of the estimate minus SI-SDR of the unprocessed mixture.
-* :func:`bss_eval` — SDR, SIR and SAR (Vincent et al., 2006) through ``fast_bss_eval``.
+* :func:`bss_eval` — SDR, SIR and SAR (Vincent et al., 2006), as ``mir_eval`` computes them;
+  :class:`BSSEvalReferences` reuses the reference half for many estimates.
 * :func:`stoi` — short-time objective intelligibility (Taal et al., 2011) through ``pystoi``.
 * :func:`metrics_table` — all of them for several estimates at once, as a dict of rows.
 
@@ -25,6 +26,7 @@ __all__ = [
     "si_sdr",
     "si_sdr_improvement",
     "bss_eval",
+    "BSSEvalReferences",
     "stoi",
     "metrics_table",
     "format_table",
@@ -117,11 +119,125 @@ def si_sdr_improvement(estimate, mixture, reference, zero_mean: bool = True) -> 
     return si_sdr(estimate, reference, zero_mean) - si_sdr(mix, reference, zero_mean)
 
 
+class BSSEvalReferences:
+    r"""The reference half of BSS Eval, computed once, to score many estimates of the same sources.
+
+    BSS Eval (Vincent et al., 2006; the ``bss_eval_sources`` variant of ``mir_eval``) explains an estimate
+    :math:`\hat s_j` with time-invariant FIR filters of ``filter_length`` taps applied to the references:
+
+    .. math::
+
+        P_j = \text{projection of } \hat s_j \text{ onto the filtered } s_j, \qquad
+        P = \text{projection of } \hat s_j \text{ onto all filtered references},
+
+    :math:`s_\text{target} = P_j`, :math:`e_\text{interf} = P - P_j`, :math:`e_\text{artif} = \hat s_j - P`.
+    Each projection solves the normal equations :math:`G c = d`, where the Gram matrix :math:`G` holds the
+    references' auto- and cross-correlations for lags below ``filter_length`` and :math:`d` their correlations
+    with the estimate. :math:`G` depends on the references only, so this object builds it and its Cholesky
+    factor once; :meth:`evaluate` then costs a few FFTs per estimate. An explorer that re-scores new
+    estimates of the same sources on every slider move uses this (notebook 05); :func:`bss_eval` is the
+    one-call form.
+
+    Parameters
+    ----------
+    references : ndarray (n_sources, n_samples) or list of 1-D arrays
+        The true sources, none of them silent.
+    filter_length : int
+        Taps of the distortion filter (default 512, as in ``mir_eval``: 32 ms at 16 kHz).
+    """
+
+    def __init__(self, references, filter_length: int = 512):
+        refs = [as_waveform(r, f"references[{i}]") for i, r in enumerate(_as_list(references, "references"))]
+        lengths = {x.size for x in refs}
+        if len(lengths) != 1:
+            raise SpecmaskInputError(f"All references must have the same length; got lengths {sorted(lengths)}.")
+        for i, r in enumerate(refs):
+            if not np.any(r):
+                raise SpecmaskInputError(f"references[{i}] is silent; SDR/SIR/SAR are undefined for a silent source.")
+        if not isinstance(filter_length, (int, np.integer)) or filter_length < 1:
+            raise SpecmaskInputError(f"`filter_length` must be a positive whole number of taps, got {filter_length!r}.")
+        n = lengths.pop()
+        if n <= filter_length:
+            raise SpecmaskInputError(
+                f"Signals of {n} samples are too short for BSS Eval with a {filter_length}-tap filter; "
+                "use longer signals or a smaller filter_length."
+            )
+        from scipy.fft import next_fast_len
+        from scipy.linalg import toeplitz
+
+        self.n_sources, self.n_samples, self.filter_length = len(refs), n, int(filter_length)
+        L = self.filter_length
+        # Zero padding to n + L - 1 samples or more makes the correlations exact for the lags |k| < L we use
+        # (mir_eval pads to a power of two; a length with small prime factors is as exact and up to 2x faster).
+        self._n_fft = next_fast_len(n + L - 1, real=True)
+        self._spectra = np.fft.rfft(np.stack(refs), self._n_fft, axis=1)
+        gram = np.empty((self.n_sources * L, self.n_sources * L))
+        for i in range(self.n_sources):
+            for j in range(i, self.n_sources):
+                corr = np.fft.irfft(self._spectra[i] * np.conj(self._spectra[j]), self._n_fft)
+                block = toeplitz(np.concatenate(([corr[0]], corr[-1:-L:-1])), corr[:L])
+                gram[i * L:(i + 1) * L, j * L:(j + 1) * L] = block
+                gram[j * L:(j + 1) * L, i * L:(i + 1) * L] = block.T
+        self._solve_all = _normal_equations_solver(gram)
+        self._solve_own = [_normal_equations_solver(gram[i * L:(i + 1) * L, i * L:(i + 1) * L])
+                           for i in range(self.n_sources)]
+
+    def _project(self, coefficients, sources):
+        """Sum over ``sources`` of the references filtered by ``coefficients`` (n_sources x L), n + L - 1 long."""
+        spectrum = np.sum(np.fft.rfft(coefficients, self._n_fft, axis=1) * self._spectra[sources], axis=0)
+        return np.fft.irfft(spectrum, self._n_fft)[:self.n_samples + self.filter_length - 1]
+
+    def evaluate(self, estimates) -> dict[str, np.ndarray]:
+        """SDR, SIR and SAR in dB of one estimate per reference, in the same order (no permutation search).
+
+        Returns ``{"sdr", "sir", "sar"}``, each an array of shape (n_sources,), limited to ±``DB_LIMIT``.
+        """
+        ests = [as_waveform(e, f"estimates[{i}]") for i, e in enumerate(_as_list(estimates, "estimates"))]
+        if len(ests) != self.n_sources:
+            raise SpecmaskInputError(
+                f"{len(ests)} estimates for {self.n_sources} references: give one estimate per reference."
+            )
+        for i, e in enumerate(ests):
+            if e.size != self.n_samples:
+                raise SpecmaskInputError(
+                    f"All signals must have the same length: estimates[{i}] has {e.size} samples, the references "
+                    f"{self.n_samples}. Use istft(..., length=len(reference)) to keep the length."
+                )
+        L, n = self.filter_length, self.n_samples
+        values = {"sdr": [], "sir": [], "sar": []}
+        for j, est in enumerate(ests):
+            est_spectrum = np.fft.rfft(est, self._n_fft)
+            corr = np.fft.irfft(self._spectra * np.conj(est_spectrum), self._n_fft, axis=1)
+            d = np.concatenate([corr[:, :1], corr[:, -1:-L:-1]], axis=1)  # (n_sources, L)
+            c_all = self._solve_all(d.reshape(-1)).reshape(self.n_sources, L)
+            c_own = self._solve_own[j](d[j])
+            p_all = self._project(c_all, slice(None))
+            p_own = self._project(c_own[None, :], slice(j, j + 1))
+            est_padded = np.concatenate([est, np.zeros(L - 1)])
+            own, interference, artifacts = np.sum(p_own**2), np.sum((p_all - p_own) ** 2), np.sum((est_padded - p_all) ** 2)
+            values["sdr"].append(_db(own, np.sum((est_padded - p_own) ** 2)))
+            values["sir"].append(_db(own, interference))
+            values["sar"].append(_db(np.sum(p_all**2), artifacts))
+        return {name: np.array(v, dtype=float) for name, v in values.items()}
+
+
+def _normal_equations_solver(gram):
+    """Solve ``gram @ x = b`` for a symmetric positive semi-definite Gram matrix: Cholesky, else least squares."""
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+    try:
+        factor = cho_factor(gram, lower=True, check_finite=False)
+        return lambda b: cho_solve(factor, b, check_finite=False)
+    except LinAlgError:  # singular (e.g. a reference with too few non-zero samples): minimum-norm solution
+        pseudo_inverse = np.linalg.pinv(gram, hermitian=True)
+        return lambda b: pseudo_inverse @ b
+
+
 def bss_eval(estimates, references, filter_length: int = 512) -> dict[str, np.ndarray]:
-    r"""SDR, SIR and SAR in dB (BSS Eval, Vincent et al., 2006), computed by ``fast_bss_eval``.
+    r"""SDR, SIR and SAR in dB (BSS Eval, Vincent et al., 2006), as ``mir_eval.separation.bss_eval_sources``.
 
     The estimate is decomposed as :math:`\hat s = s_\text{target} + e_\text{interf} + e_\text{artif}`
-    with a 512-tap distortion filter;
+    with a ``filter_length``-tap distortion filter (see :class:`BSSEvalReferences`);
 
     .. math::
 
@@ -135,41 +251,24 @@ def bss_eval(estimates, references, filter_length: int = 512) -> dict[str, np.nd
         One estimate per reference, in the same order (no permutation is searched). SIR needs all
         sources: for target-vs-noise pass ``[target, interference]`` as references and
         ``[target_estimate, mixture - target_estimate]`` as estimates.
+    filter_length : int
+        Taps of the distortion filter (default 512, as ``mir_eval``).
 
     Returns
     -------
-    dict with ``"sdr"``, ``"sir"``, ``"sar"``: arrays of shape (n_sources,)
+    dict with ``"sdr"``, ``"sir"``, ``"sar"``: arrays of shape (n_sources,), limited to ±``DB_LIMIT`` dB.
 
     Notes
     -----
-    ``mir_eval.separation`` is deprecated; ``fast_bss_eval`` gives the same values (the test suite
-    checks them against ``mir_eval`` to 0.05 dB), much faster. Its direct solver fails under NumPy 2
-    (``np.linalg.solve`` broadcasting changed), so the conjugate-gradient solver is used.
+    ``mir_eval.separation`` is deprecated and slow; this is the same computation (the test suite checks it
+    against ``mir_eval`` to 0.01 dB) with the normal equations solved by a Cholesky factorisation. To score
+    many estimates of the same references, build :class:`BSSEvalReferences` once and call its ``evaluate``.
+    Taught in ``notebooks/06_evaluating_separation.ipynb``.
     """
-    refs = [as_waveform(r, f"references[{i}]") for i, r in enumerate(_as_list(references, "references"))]
-    ests = [as_waveform(e, f"estimates[{i}]") for i, e in enumerate(_as_list(estimates, "estimates"))]
-    if len(refs) != len(ests):
-        raise SpecmaskInputError(f"{len(ests)} estimates for {len(refs)} references: give one estimate per reference.")
-    lengths = {x.size for x in refs + ests}
-    if len(lengths) != 1:
-        raise SpecmaskInputError(f"All signals must have the same length; got lengths {sorted(lengths)}.")
-    for i, r in enumerate(refs):
-        if not np.any(r):
-            raise SpecmaskInputError(f"references[{i}] is silent; SDR/SIR/SAR are undefined for a silent source.")
-    n = lengths.pop()
-    if n <= filter_length:
-        raise SpecmaskInputError(f"Signals of {n} samples are too short for BSS Eval with a {filter_length}-tap filter.")
-    import fast_bss_eval
-
-    with np.errstate(divide="ignore", invalid="ignore"):  # perfect estimates divide 0 by 0 inside
-        sdr, sir, sar = fast_bss_eval.bss_eval_sources(
-            np.stack(refs), np.stack(ests), filter_length=filter_length, compute_permutation=False,
-            clamp_db=DB_LIMIT, use_cg_iter=_CG_ITERATIONS,
-        )[:3]
-    return {"sdr": np.asarray(sdr, dtype=float), "sir": np.asarray(sir, dtype=float), "sar": np.asarray(sar, dtype=float)}
-
-
-_CG_ITERATIONS = 30
+    n_estimates, n_references = len(_as_list(estimates, "estimates")), len(_as_list(references, "references"))
+    if n_estimates != n_references:
+        raise SpecmaskInputError(f"{n_estimates} estimates for {n_references} references: give one estimate per reference.")
+    return BSSEvalReferences(references, filter_length).evaluate(estimates)
 
 
 def _as_list(x, name):

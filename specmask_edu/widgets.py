@@ -144,7 +144,9 @@ class Explorer:
         self._syncing = False
         self.last_timing = {}
         self._animated = []
-        self._background = None
+        self._rarely_changing = []
+        self._background = self._bare_background = None
+        self._background_stale = False
         self.fig, _ = plots.get_figure(type(self).__name__, nrows=0, figsize=self.figsize, managed=False, dpi=self.dpi)
         self._compute(set(self.params))
         self._draw_first()
@@ -276,11 +278,33 @@ class Explorer:
             artist.set_animated(True)
             self._animated.append(artist)
 
+    def animate_rarely(self, *artists):
+        """Register artists that change now and then (a colour bar whose range follows the mask type).
+
+        They are kept out of the full drawing and painted into the background bitmap, so an update costs
+        nothing for them unless :meth:`background_changed` was called, which repaints just them (a few ms)
+        instead of the whole figure (~100 ms).
+        """
+        for artist in artists:
+            artist.set_animated(True)
+            self._rarely_changing.append(artist)
+
+    def background_changed(self):
+        """Call from ``_draw`` after changing an artist registered with :meth:`animate_rarely`."""
+        self._background_stale = True
+
     def _redraw(self, full: bool = False):
         canvas = self.fig.canvas
         if full or self._background is None:
             canvas.draw()  # animated artists are skipped here
+            self._bare_background = canvas.copy_from_bbox(self.fig.bbox)
+            self._background_stale = True
+        if self._background_stale:
+            canvas.restore_region(self._bare_background)
+            for artist in self._rarely_changing:
+                self.fig.draw_artist(artist)
             self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._background_stale = False
         else:
             canvas.restore_region(self._background)
         for artist in self._animated:
@@ -656,9 +680,8 @@ class MaskExplorer(Explorer):
         (ax_y, ax_m, ax_e), ax_w, ax_b = _two_row_grid(self.fig, 3)
         cfg, sr = self.config, self.sr
         self.h_mix = plots.plot_spectrogram(self.Y, sr, cfg, ax=ax_y, title="mixture |Y|", colorbar=False)
-        # colour range [0, 2] for every mask type (gains above 1, from the IAM, in red): no colour bar
-        # change when the mask type changes, so no full redraw
-        self.h_mask = plots.plot_mask(self.mask, sr, cfg, ax=ax_m, title="mask M", vmax=2.0)
+        # colour range [0, 1] for the masks bounded by 1; the IAM gets [0, 2] with gains above 1 in red
+        self.h_mask = plots.plot_mask(self.mask, sr, cfg, ax=ax_m, title="mask M", vmax=self._mask_vmax())
         self.h_est = plots.plot_spectrogram(self.estimate_stft, sr, cfg, ax=ax_e, title="estimate |M·Y|")
         for ax in (ax_m, ax_e):
             ax.set_ylabel("")
@@ -671,10 +694,20 @@ class MaskExplorer(Explorer):
                                          title="against the clean target")
         self.animate(self.h_mix.image, self.h_mask.image, self.h_est.image, ax_m.title, *self.h_wave.artists,
                      *self.h_bars.artists)
+        self.animate_rarely(self.h_mask.colorbar.ax)
+
+    def _mask_vmax(self):
+        """Top of the mask's colour range: 2 for the IAM (it exceeds 1 where noise cancels target), else 1."""
+        return 2.0 if self.params["mask"] == "IAM" else 1.0
 
     def _draw(self):
         self.h_mix.update(self.Y)
         self.h_mask.update(self.mask, title=f"mask: {self._mask_label()}")
+        vmax = self._mask_vmax()
+        if self.h_mask.image.get_clim()[1] != vmax:  # switching to or from the IAM: the colour bar follows
+            self.h_mask.image.set_cmap(plots.gain_colormap(vmax) if vmax > 1 else "viridis")
+            self.h_mask.image.set_clim(0.0, vmax)
+            self.background_changed()
         self.h_est.update(self.estimate_stft)
         full = _fit_amplitude(self.h_wave.ax, [self.mixture, self.estimate])
         self.h_wave.update({"mixture": self.mixture, "target": self.target, "estimate": self.estimate})
@@ -1022,10 +1055,15 @@ class ComplexMaskExplorer(MaskExplorer):
         from .masks import complex_ideal_ratio_mask, ideal_ratio_mask, polar_mask
 
         p = self.params
-        cirm = complex_ideal_ratio_mask(self.S, self.Y)
-        amplitude = {"cirm": lambda: np.abs(cirm), "bounded": lambda: np.tanh(np.abs(cirm)),
-                     "irm": lambda: ideal_ratio_mask(self.S, self.Y), "one": lambda: np.ones(cirm.shape)}[p["amplitude"]]()
-        phase = _quantize_phase(p["phase_scale"] * np.angle(cirm), p["phase_levels"])
+        if getattr(self, "_cirm_for_snr", None) != p["snr_db"]:  # S/Y changes with the input SNR only
+            cirm = complex_ideal_ratio_mask(self.S, self.Y)
+            self._cirm_parts = {"magnitude": np.abs(cirm), "angle": np.angle(cirm),
+                                "irm": ideal_ratio_mask(self.S, self.Y)}
+            self._cirm_for_snr = p["snr_db"]
+        parts = self._cirm_parts
+        amplitude = {"cirm": lambda: parts["magnitude"], "bounded": lambda: np.tanh(parts["magnitude"]),
+                     "irm": lambda: parts["irm"], "one": lambda: np.ones(parts["angle"].shape)}[p["amplitude"]]()
+        phase = _quantize_phase(p["phase_scale"] * parts["angle"], p["phase_levels"])
         return polar_mask(amplitude, phase)
 
     def _compute(self, changed):
@@ -1048,8 +1086,9 @@ class ComplexMaskExplorer(MaskExplorer):
                                            ylim=(-1.0, 1.0))
         self.h_bars = plots.plot_metrics(self.metrics, ("SNR", "SI-SDR"), ax=ax_b, ylim=METRIC_YLIM,
                                          title="against the clean target")
+        # the legend sits above the waveform axes, where nothing moves: it stays in the background
         self.animate(self.h_mask.image, self.h_est.image, self.h_err.image, ax_m.title, *self.h_wave.artists,
-                     ax_w.get_legend(), *self.h_bars.artists)
+                     *self.h_bars.artists)
 
     def _draw(self):
         self.h_mask.update(self.mask, title=f"mask: {self._mask_label()}")
@@ -1409,7 +1448,8 @@ class HPSSExplorer(Explorer):
     YLIM = (-15.0, 30.0)
 
     def __init__(self, harmonic, percussive, sr: int = 16000, config: STFTConfig | None = None, **initial):
-        from .masks import soft_masks
+        from .masks import _hpss_medians, soft_masks
+        from .metrics import BSSEvalReferences
 
         self.config = MUSIC_CONFIG if config is None else _as_config(config)
         self.harmonic, self.percussive = _as_pair(harmonic, percussive)
@@ -1419,8 +1459,13 @@ class HPSSExplorer(Explorer):
         n = len(self.mixture)
         self.oracle_masks = soft_masks([H, P], power=2.0)
         self.oracle = [istft(M * self.Y, self.config, length=n) for M in self.oracle_masks]
+        # The expensive parts, done once: the reference half of BSS Eval, and the median filters for every
+        # kernel length on the slider (about 0.4 s together). An update then costs masks + inverse STFT +
+        # scoring, well under 100 ms, for any setting, visited before or not.
+        self._scorer = BSSEvalReferences([self.harmonic, self.percussive])
         self.oracle_scores = self._scores(*self.oracle)
-        self._medians, self._results = {}, {}
+        magnitude = np.abs(self.Y)
+        self._medians = {k: _hpss_medians(magnitude, k) for k in self.KERNELS}
         super().__init__(sr, **initial)
 
     @classmethod
@@ -1433,9 +1478,7 @@ class HPSSExplorer(Explorer):
         return cls(harmonic, band["drums"], sr=sr, **kwargs)
 
     def _scores(self, harmonic_estimate, percussive_estimate):
-        from .metrics import bss_eval
-
-        values = bss_eval([harmonic_estimate, percussive_estimate], [self.harmonic, self.percussive])
+        values = self._scorer.evaluate([harmonic_estimate, percussive_estimate])
         return {name: {"SDR": float(values["sdr"][i]), "SIR": float(values["sir"][i]), "SAR": float(values["sar"][i])}
                 for i, name in enumerate(("harmonic", "drums"))}
 
@@ -1450,20 +1493,12 @@ class HPSSExplorer(Explorer):
         }
 
     def _compute(self, changed):
-        from .masks import _hpss_medians, _hpss_soft_masks
+        from .masks import _hpss_soft_masks
 
         p = self.params
-        key = (p["margin"], p["kernel_size"], p["power"])
-        if key not in self._results:
-            # The median filters depend only on the kernel length: computed once per length. BSS Eval is the
-            # other expensive part (about 0.1 s), so every setting's result is kept: moving back is instant.
-            if p["kernel_size"] not in self._medians:
-                self._medians[p["kernel_size"]] = _hpss_medians(np.abs(self.Y), p["kernel_size"])
-            masks = _hpss_soft_masks(*self._medians[p["kernel_size"]], p["margin"], p["power"])
-            n = len(self.mixture)
-            estimates = [istft(M * self.Y, self.config, length=n) for M in masks]
-            self._results[key] = (masks, estimates, self._scores(*estimates))
-        self.masks, self.estimates, self.blind_scores = self._results[key]
+        self.masks = _hpss_soft_masks(*self._medians[p["kernel_size"]], p["margin"], p["power"])
+        self.estimates = [istft(M * self.Y, self.config, length=len(self.mixture)) for M in self.masks]
+        self.blind_scores = self._scores(*self.estimates)
         self.residual = self.mixture - self.estimates[0] - self.estimates[1]
         self.residual_share = float(np.sum(self.residual**2) / np.sum(self.mixture**2))
 
