@@ -51,7 +51,7 @@ def build(out: Path) -> tuple[float, list[dict]]:
         page.update(
             bytes=len(text.encode()),
             state_bytes=len(state.group(1).encode()) if state else 0,
-            figures=len(re.findall(r'<img[^>]*src="data:image/(png|jpeg);base64,', outputs)),
+            figures=len(re.findall(r'<img[^>]*src="data:image/(png|jpeg|webp);base64,', outputs)),
             players=len(re.findall(r"<audio", outputs)),
         )
     return seconds, pages
@@ -105,9 +105,11 @@ def main(argv=None):
         ]
     lines += [
         "",
-        "Figures and players are embedded as base64 data URIs; the widget state saved with each page is drawn",
-        "by the Jupyter widget script from a CDN when the page is opened online (offline, the static cell below",
-        "each explorer shows its result).",
+        "Figures and players are embedded as base64 data URIs: figures as lossless WebP (the notebook's PNG pixels),",
+        "players as lossless FLAC (the notebook's WAV samples); a clip played more than once, e.g. by an explorer",
+        "(in the saved widget state) and by the static cell below it, is stored once (`edition.compact_media`).",
+        "The widget state is drawn by the Jupyter widget script from a CDN when the page is opened online",
+        "(offline, the static cell below each explorer shows its result).",
     ]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "html_edition.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -54,6 +54,15 @@ class _Page(HTMLParser):
             self._audio = None
 
 
+def _widget_state_text(page_html: str) -> str:
+    """The saved widget state of a page as JSON text (nbconvert escapes "/" as "\\/")."""
+    import json
+
+    match = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', page_html, re.S)
+    assert match, "no widget state in the page"
+    return json.dumps(json.loads(match.group(1)))
+
+
 def _parse(path: Path) -> _Page:
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
@@ -90,10 +99,12 @@ def test_one_page_per_lesson_and_an_index(edition):
 def test_page_has_figures_and_players(edition, notebook):
     out, _ = edition
     page = _parse(out / f"{notebook.stem}.html")
-    pngs = [src for src in page.images if src.startswith("data:image/png;base64,")]
-    assert pngs, f"{notebook.stem}: no embedded figure"
-    for src in pngs:
-        assert _payload(src, "data:image/png;base64,").startswith(b"\x89PNG"), f"{notebook.stem}: a figure is not a PNG"
+    figures = [src for src in page.images if src.startswith(("data:image/png;base64,", "data:image/webp;base64,"))]
+    assert figures, f"{notebook.stem}: no embedded figure"
+    for src in figures:
+        data = _payload(src, src.split(",")[0] + ",")
+        assert data.startswith(b"\x89PNG") or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"), \
+            f"{notebook.stem}: a figure is neither PNG nor WebP"
     assert page.audio, f"{notebook.stem}: no <audio> player"
     for sources in page.audio:
         # a repeated clip refers to its first copy (edition.compact_media); resolve the reference
@@ -102,7 +113,14 @@ def test_page_has_figures_and_players(edition, notebook):
         assert flacs, f"{notebook.stem}: a player has no embedded audio: {[s[:40] for s in sources]}"
         data = _payload(flacs[0], "data:audio/flac;base64,")
         assert data[:4] == b"fLaC" and len(data) > 100, f"{notebook.stem}: empty or broken FLAC"
-    assert "data:audio/wav" not in text_of(out / f"{notebook.stem}.html"), "a WAV was left un-compacted"
+    text = text_of(out / f"{notebook.stem}.html")
+    assert "data:audio/wav" not in text, "a WAV was left un-compacted"
+    # the explorers' players in the saved widget state: FLAC too, and every shared clip resolves
+    state = _widget_state_text(text)
+    assert "audio/wav" not in state, "a WAV in the widget state was left un-compacted"
+    ids = set(page.shared) | set(re.findall(r'data-specmask-id=\\"(\d+)\\"', state))
+    refs = set(re.findall(r'data-specmask-ref=\\"(\d+)\\"', state))
+    assert refs <= ids, f"{notebook.stem}: widget players refer to missing clips {sorted(refs - ids)}"
     assert "index.html" in page.links, f"{notebook.stem}: no link back to the index"
 
 
@@ -138,6 +156,116 @@ def test_compact_media_keeps_the_samples():
     wav_uri = player.split("data:audio/wav;base64,")[1].split('"')[0]
     wav, _ = sf.read(io.BytesIO(base64.b64decode(wav_uri)), dtype="int16")
     assert sr == 16000 and np.array_equal(flac, wav)
+
+
+def test_compact_media_shares_widget_players_and_keeps_figure_pixels():
+    """A clip an explorer plays (saved widget state) and its static cell plays is stored once; a PNG figure
+    becomes a WebP with exactly the same pixels."""
+    import io
+    import json
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from IPython.display import Audio
+    from PIL import Image
+
+    from specmask_edu.edition import compact_media
+
+    rng = np.random.default_rng(0)
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=80)
+    ax.imshow(rng.random((64, 200)), aspect="auto", cmap="magma")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    png = buffer.getvalue()
+    x = 0.3 * np.sin(2 * np.pi * 440 * np.arange(8000) / 16000)
+    player = Audio(x, rate=16000, normalize=False)._repr_html_()
+    only_in_widget = Audio(-x, rate=16000, normalize=False)._repr_html_()
+    state = {"version_major": 2, "version_minor": 0, "state": {"abc": {
+        "model_name": "HTMLModel", "state": {"value": "<div>" + player + only_in_widget + "</div>"}}}}
+    page = ('<html><body><img src="data:image/png;base64,' + base64.b64encode(png).decode() + '">' + player
+            + '<script type="application/vnd.jupyter.widget-state+json">\n'
+            + json.dumps(state).replace("/", "\\/") + "\n</script></body></html>")
+    small = compact_media(page)
+    assert len(small) < len(page)
+    # the figure: WebP, same pixels
+    webp = base64.b64decode(small.split('src="data:image/webp;base64,')[1].split('"')[0])
+    pixels = [np.asarray(Image.open(io.BytesIO(data)).convert("RGBA")) for data in (webp, png)]
+    assert np.array_equal(*pixels)  # (an all-opaque alpha channel is not stored, it reads back as opaque)
+    # the widget state is still valid JSON; its copy of the page's clip is a reference, its own clip is FLAC
+    state_text = re.search(r'widget-state\+json">(.*?)</script>', small, re.S).group(1)
+    html_value = json.loads(state_text)["state"]["abc"]["state"]["value"]
+    assert html_value.count('data-specmask-ref="0"') == 1 and "audio/wav" not in html_value
+    assert html_value.count("data:audio/flac;base64,") == 1
+    assert "</" not in state_text, "the JSON must not be able to close its <script> early"
+    assert "MutationObserver" in small, "widget views are drawn later: their references must be filled then"
+
+
+# Every figure and player of a page as the browser sees it, after the page's own scripts ran.
+_JS_MEDIA = """async () => {
+  const images = [...document.querySelectorAll('img')].map(i => ({src: i.src.slice(0, 30), width: i.naturalWidth}));
+  const players = [...document.querySelectorAll('audio')];
+  const loaded = (a) => new Promise((resolve) => {
+    if (a.readyState >= 1 || a.error) return resolve();
+    a.addEventListener('loadedmetadata', resolve, {once: true});
+    a.addEventListener('error', resolve, {once: true});
+    setTimeout(resolve, 15000);
+  });
+  await Promise.all(players.map(loaded));
+  return {images, players: players.map(a => ({ready: a.readyState, seconds: a.duration,
+                                               src: (a.currentSrc || '').slice(0, 30)}))};
+}"""
+# A player added after loading, as a widget view is: its reference to a shared clip must be filled in.
+_JS_LATE_PLAYER = """async () => {
+  const box = document.createElement('div');
+  box.innerHTML = '<audio controls><source data-specmask-ref="0" type="audio/flac"></audio>';
+  document.body.appendChild(box);
+  const a = box.querySelector('audio');
+  await new Promise((resolve) => {
+    const check = () => (a.readyState >= 1 || a.error) ? resolve() : setTimeout(check, 50);
+    setTimeout(resolve, 10000); check();
+  });
+  return {ready: a.readyState, seconds: a.duration};
+}"""
+
+
+@pytest.mark.browser
+def test_pages_play_and_show_in_chromium(edition):
+    """Opened from disk in Chromium, every figure decodes and every player (shared clips included)
+    loads audio of a real length; a player drawn later (like a widget view) gets its shared clip too."""
+    from _jupyterlab import APT_INSTALL, CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        reason = f"Chromium not found at {CHROMIUM}; install it with: {APT_INSTALL}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    out, pages = edition
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            for built in pages:
+                name = built.path.name
+                page.goto(built.path.as_uri(), wait_until="load")
+                media = page.evaluate(_JS_MEDIA)
+                assert media["images"] and all(i["width"] > 0 for i in media["images"]), f"{name}: a figure does not decode"
+                assert media["players"], f"{name}: no player"
+                silent = [a for a in media["players"] if a["ready"] < 1 or not a["seconds"] or a["seconds"] < 0.5]
+                assert not silent, f"{name}: players without playable audio: {silent[:3]}"
+                if 'data-specmask-id="0"' in built.path.read_text(encoding="utf-8"):
+                    late = page.evaluate(_JS_LATE_PLAYER)
+                    assert late["ready"] >= 1 and late["seconds"] > 0.5, f"{name}: a late player got no audio: {late}"
+            assert not errors, f"script errors in the pages: {errors[:3]}"
+        finally:
+            browser.close()
 
 
 def test_no_page_is_bloated(edition):
@@ -231,5 +359,5 @@ def test_cli_html_subcommand(tmp_path, monkeypatch):
     nbformat.write(nb, tmp_path / "lessons" / "00_tiny.ipynb")
     assert cli.main(["html", "--out", str(tmp_path / "site"), "--dir", str(tmp_path / "lessons")]) == 0
     page = _parse(tmp_path / "site" / "00_tiny.html")
-    assert any(src.startswith("data:image/png;base64,") for src in page.images)
+    assert any(src.startswith(("data:image/png;base64,", "data:image/webp;base64,")) for src in page.images)
     assert re.search(r'href="00_tiny.html"', (tmp_path / "site" / "index.html").read_text())
