@@ -33,6 +33,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -171,10 +172,12 @@ def run_notebook(path):
     nb = nbformat.read(str(path), as_version=4)
     nb.cells.append(new_code_cell(STATS_CELL))
     env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "SPECMASK_INSTRUCTOR")}
-    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": "/tmp"}})
-    t0 = time.perf_counter()
-    client.execute(env=env)
-    wall = time.perf_counter() - t0
+    # a fresh, empty working folder: anything in it (or in /tmp) named like a package would be imported
+    with tempfile.TemporaryDirectory(prefix="specmask_bench_") as workdir:
+        client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": workdir}})
+        t0 = time.perf_counter()
+        client.execute(env=env)
+        wall = time.perf_counter() - t0
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
     stats = json.loads(text.split("BENCH", 1)[1])
     return {"name": path.name, "wall_s": wall, **stats}

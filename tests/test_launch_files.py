@@ -30,7 +30,9 @@ WELCOME = "notebooks/00_welcome.ipynb"
 COLAB_CELL = '''# On Google Colab, install the course package first (this cell does nothing anywhere else).
 import sys
 if "google.colab" in sys.modules:
-    %pip install -q "specmask_edu @ git+https://github.com/specmask-edu/specmask_edu"'''
+    %pip install -q "specmask_edu @ git+https://github.com/specmask-edu/specmask_edu"
+    from google.colab import output
+    output.enable_custom_widget_manager()  # Colab draws ipywidgets 8 sliders with this widget manager'''
 
 BINDER_URL = re.compile(r"https://mybinder\.org/v2/gh/(?P<repo>[\w.-]+/[\w.-]+)/(?P<branch>[\w.%-]+)(?P<query>\?[^\s)\"'<>]*)?")
 COLAB_URL = re.compile(r"https://colab\.research\.google\.com/github/(?P<repo>[\w.-]+/[\w.-]+)/blob/(?P<branch>[\w.-]+)/(?P<path>[^\s)\"'<>#?]+)")
@@ -95,7 +97,7 @@ def test_first_code_cell_is_the_colab_install_cell(notebook):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code, f"{notebook.name} has no code cell"
     assert code[0].source.rstrip("\n") == COLAB_CELL, (
-        f"{notebook.name}: the first code cell must be exactly the Colab install cell (see notes/common.md):\n"
+        f"{notebook.name}: the first code cell must be exactly the Colab install cell (COLAB_CELL in tests/test_launch_files.py):\n"
         f"{COLAB_CELL}\n--- found ---\n{code[0].source}"
     )
     others = [i for i, c in enumerate(code[1:], 1) if "%pip install" in c.source or "!pip install" in c.source]
