@@ -9,8 +9,9 @@ Run from the repository root::
 1. **Explorers.** Every :class:`specmask_edu.widgets.Explorer` subclass is built from the bundled clips
    (``from_example()``, about 5 s at 16 kHz) and driven through its controls: each step changes one
    control to its next value (menus cycle through their options, sliders through 7 positions from min
-   to max). One pass over all settings warms caches (Griffin-Lim iterations, first draws) and is
-   reported separately as "first pass"; the following passes are timed. The time of one update is split
+   to max). One pass over all settings warms caches (first draws, matplotlib's text layout) and is
+   reported separately as "first pass" (its maximum counts for the "never above" target too); the
+   following passes are timed. The time of one update is split
    as the explorer records it: ``compute`` (mask, inverse STFT, metrics), ``draw`` (Agg, blitting),
    ``encode`` (the JPEG frame) and ``players`` (the WAV/HTML of the player table).
    Targets (design.md): median of compute + draw < 50 ms, never above 150 ms.
@@ -233,8 +234,8 @@ def write_markdown(explorer_rows, notebook_rows):
         lines += ["## Explorers: one update (bundled clips, about 4-5 s at 16 kHz, n_fft 512, hop 128)", "",
                   f"Measured {stamp}", "",
                   f"Target: median compute + draw < {TARGET_MEDIAN_MS:.0f} ms, never above {TARGET_MAX_MS:.0f} ms. "
-                  "Times in ms; *first pass* is the warm-up pass over all settings (Griffin-Lim iterations are "
-                  "computed there and cached).", "",
+                  "Times in ms; *first pass* is the first pass over all settings (first draws of each "
+                  "artist, caches of matplotlib), reported separately; the other columns are the timed passes.", "",
                   "Wall-clock times suffer from other processes on a shared machine; the *CPU* columns are the "
                   "process CPU time of compute + draw, which is what an otherwise idle laptop would take.", "",
                   "| explorer | updates | median compute | median draw | **median compute+draw** | p90 | max | "
@@ -245,7 +246,7 @@ def write_markdown(explorer_rows, notebook_rows):
             if "error" in r:
                 lines.append(f"| {r['name']} | {r['error']} |" + " |" * 13)
                 continue
-            ok = r["median_cd"] < TARGET_MEDIAN_MS and r["max_cd"] < TARGET_MAX_MS
+            ok = r["median_cd"] < TARGET_MEDIAN_MS and max(r["max_cd"], r["first_max_cd"]) < TARGET_MAX_MS
             mark = "" if ok else " ⚠"
             lines.append(
                 f"| {r['name']} | {r['updates']} | {r['median_compute']:.1f} | {r['median_draw']:.1f} | "
@@ -253,6 +254,13 @@ def write_markdown(explorer_rows, notebook_rows):
                 f"{r['median_cpu']:.1f} | {r['max_cpu']:.1f} | "
                 f"{r['median_encode']:.1f} | {r['median_players']:.1f} | {r['median_total']:.1f} | "
                 f"{r['init_s']:.2f} | `{r['slowest_step']}` |")
+        timed = [r for r in explorer_rows if "error" not in r]
+        missed = [r["name"] for r in timed if not (r["median_cd"] < TARGET_MEDIAN_MS
+                                                   and max(r["max_cd"], r["first_max_cd"]) < TARGET_MAX_MS)]
+        worst = max(max(r["max_cd"], r["first_max_cd"]) for r in timed) if timed else float("nan")
+        lines += ["", (f"Targets **met** by all {len(timed)} explorers" if not missed and len(timed) == len(explorer_rows)
+                       else f"Targets **NOT met** by: {', '.join(missed) or 'explorers that failed'}")
+                  + f"; slowest single update of any explorer, first pass included: {worst:.0f} ms."]
         lines.append("")
     if not notebook_rows:
         lines += _previous_section(LESSON_HEADING)
