@@ -152,6 +152,35 @@ def test_mask_explorer_every_mask_and_slider_changes_picture_and_sound(pair):
     assert ex.metrics["estimate"]["SI-SDR"] > ex.metrics["mixture"]["SI-SDR"] + 3
 
 
+def test_mask_explorer_colour_range_follows_the_mask(pair):
+    """Masks bounded by 1 get a 0-1 colour bar; the IAM (above 1 where noise cancels target) gets 0-2. The
+    colour bar is repainted into the background without a full redraw, and the picture shows it."""
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    colorbar = ex.h_mask.colorbar
+    frames = {}
+    for mask, top in [("IBM", 1.0), ("IAM", 2.0), ("Wiener", 1.0), ("random", 1.0), ("IAM", 2.0)]:
+        ex.update(mask=mask)
+        assert ex.h_mask.image.get_clim() == (0.0, top)
+        assert colorbar.vmax == top and colorbar.ax.get_ylim()[1] == pytest.approx(top)
+        frames.setdefault(top, set()).add(digest(ex.image.value))
+    # the colour bar itself (0-1 viridis, or viridis to 1 and red above) differs in the picture
+    from io import BytesIO
+
+    from PIL import Image
+
+    def colorbar_pixels():
+        box = colorbar.ax.bbox
+        height = ex.fig.bbox.height
+        frame = np.asarray(Image.open(BytesIO(ex.image.value)).convert("L"), dtype=float)
+        return frame[int(height - box.y1):int(height - box.y0), int(box.x0):int(box.x1)]
+
+    ex.update(mask="IAM")
+    wide = colorbar_pixels()
+    ex.update(mask="IBM")
+    narrow = colorbar_pixels()
+    assert np.abs(wide - narrow).mean() > 2.0, "the colour bar in the picture did not change with the range"
+
+
 def test_mask_explorer_players_at_true_level(pair):
     ex = widgets.MaskExplorer(*pair, sr=SR, snr_db=-10.0, mask="IBM", lc_db=5.0)
     table = ex.player_table()
