@@ -19,10 +19,7 @@ IDS = [p.stem for p in NOTEBOOKS]
 #: lesson 07 trains a small network).
 CELL_TIMEOUT = 600
 
-COLAB_CELL = '''# On Google Colab, install the course package first (this cell does nothing anywhere else).
-import sys
-if "google.colab" in sys.modules:
-    %pip install -q "specmask_edu @ git+https://github.com/specmask-edu/specmask_edu"'''
+from test_launch_files import COLAB_CELL  # noqa: E402  (one definition of the exact cell text)
 
 
 def read(path):
