@@ -268,6 +268,83 @@ def test_pages_play_and_show_in_chromium(edition):
             browser.close()
 
 
+# The widgets the renderer drew from the saved state: explorer pictures, sliders, and their players.
+_JS_WIDGETS = """async () => {
+  const players = [...document.querySelectorAll('.widget-html audio')];
+  const loaded = (a) => new Promise((resolve) => {
+    if (a.readyState >= 1 || a.error) return resolve();
+    a.addEventListener('loadedmetadata', resolve, {once: true});
+    a.addEventListener('error', resolve, {once: true});
+    setTimeout(resolve, 15000);
+  });
+  await Promise.all(players.map(loaded));
+  return {pictures: [...document.querySelectorAll('.widget-image')].map(i => i.naturalWidth),
+          sliders: document.querySelectorAll('.widget-slider, .widget-selection-slider').length,
+          players: players.map(a => ({ready: a.readyState, seconds: a.duration,
+                                      shared: !!a.querySelector('source[data-specmask-ref]')}))};
+}"""
+
+
+@pytest.mark.browser
+def test_saved_widgets_are_drawn_by_the_widget_renderer(edition):
+    """The pages' saved widget state, drawn by the real Jupyter widget renderer (served from a local copy
+    instead of the CDN): every explorer appears with its picture and sliders, and its players (many of
+    them references to a clip stored once in the page) play."""
+    import json
+
+    from _jupyterlab import APT_INSTALL, CHROMIUM, CHROMIUM_ARGS
+    from _widget_renderer import renderer_files
+
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    if not CHROMIUM.exists():
+        reason = f"Chromium not found at {CHROMIUM}; install it with: {APT_INSTALL}"
+        pytest.fail(reason) if in_ci else pytest.skip(reason)
+    try:
+        files = renderer_files()
+    except RuntimeError as err:
+        pytest.fail(str(err)) if in_ci else pytest.skip(str(err))
+    from playwright.sync_api import sync_playwright
+
+    def serve(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            return route.continue_()
+        for name, body in files.items():
+            if url.split("?")[0].endswith(name) or (name == "require.js" and url.endswith("require.min.js")):
+                return route.fulfill(body=body, content_type="application/javascript")
+        return route.abort()  # MathJax and anything else from the internet: not needed here
+
+    out, pages = edition
+    shared_players = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.route("**/*", serve)
+            for built in pages:
+                name = built.path.name
+                state = json.loads(_widget_state_text(built.path.read_text(encoding="utf-8")))["state"]
+                explorers = sum(1 for model in state.values() if model["model_name"] == "ImageModel")
+                page.goto(built.path.as_uri(), wait_until="load")
+                page.wait_for_function(f"document.querySelectorAll('.widget-image').length >= {explorers}",
+                                       timeout=30_000)
+                drawn = page.evaluate(_JS_WIDGETS)
+                assert len(drawn["pictures"]) == explorers and all(w > 0 for w in drawn["pictures"]), \
+                    f"{name}: explorer pictures missing or not decoded: {drawn['pictures']}"
+                if explorers:
+                    assert drawn["sliders"] > 0, f"{name}: the explorers were drawn without their sliders"
+                    assert drawn["players"], f"{name}: the explorers were drawn without their players"
+                silent = [a for a in drawn["players"] if a["ready"] < 1 or not a["seconds"] or a["seconds"] < 0.5]
+                assert not silent, f"{name}: widget players without playable audio: {silent[:3]}"
+                shared_players += sum(a["shared"] for a in drawn["players"])
+            assert not errors, f"script errors while drawing the widgets: {errors[:3]}"
+        finally:
+            browser.close()
+    assert shared_players > 0, "no explorer player uses a shared clip: compact_media stopped sharing them"
+
+
 def test_no_page_is_bloated(edition):
     """Audio and figures are embedded, so pages are several MB (the 5 MB target per page is measured in
     benchmarks/bench_html_edition.py). Over 8 MB means something is stored many times over or a clip is
