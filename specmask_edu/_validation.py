@@ -61,19 +61,11 @@ def as_waveform(x, name: str = "x", *, min_length: int = 1, allow_int: bool = Tr
                 "specmask_edu.audio.to_mono(x) (averages the channels), or pick one channel, e.g. x[:, 0]."
             )
         raise SpecmaskInputError(f"`{name}` must be a 1-D waveform, got {_describe(x)}.")
-    if x.dtype.kind in "iu":
-        if not allow_int:
-            raise SpecmaskInputError(f"`{name}` must hold floats, got integers ({x.dtype}).")
-        info = np.iinfo(x.dtype)
-        if x.dtype.kind == "u":  # unsigned PCM (8-bit WAV) is centred on the middle value
-            mid = (int(info.max) + 1) / 2.0
-            x = (x.astype(np.float64) - mid) / mid
-        else:
-            x = x.astype(np.float64) / float(-int(info.min))
-    elif x.dtype.kind == "b":
+    if x.dtype.kind in "iu" and not allow_int:
+        raise SpecmaskInputError(f"`{name}` must hold floats, got integers ({x.dtype}).")
+    if x.dtype.kind == "b":
         raise SpecmaskInputError(f"`{name}` is a boolean array; a waveform needs numeric samples.")
-    else:
-        x = np.asarray(x, dtype=np.float64)
+    x = pcm_to_float(x)
     if x.size == 0:
         raise SpecmaskInputError(
             f"`{name}` is empty (0 samples). Check the file or the slice you took: there is no audio to process."
@@ -90,6 +82,19 @@ def as_waveform(x, name: str = "x", *, min_length: int = 1, allow_int: bool = Tr
             f"(one analysis frame). Use a longer clip or a smaller n_fft."
         )
     return x
+
+
+def pcm_to_float(x: np.ndarray) -> np.ndarray:
+    """Samples as float64: integer PCM (int16, int32, uint8) divided by its full scale into [-1, 1] (32768
+    for int16, as soundfile reads it; unsigned 8-bit centred on its middle value); floats unchanged."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "iu":
+        return np.asarray(x, dtype=np.float64)
+    info = np.iinfo(x.dtype)
+    if x.dtype.kind == "u":
+        mid = (int(info.max) + 1) / 2.0
+        return (x.astype(np.float64) - mid) / mid
+    return x.astype(np.float64) / float(-int(info.min))
 
 
 def as_stft(X, name: str = "X") -> np.ndarray:

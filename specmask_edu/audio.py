@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import SpecmaskInputError, as_waveform, check_finite_number
+from ._validation import SpecmaskInputError, as_waveform, check_finite_number, pcm_to_float
 
 __all__ = [
     "DEFAULT_SR",
@@ -25,6 +25,8 @@ __all__ = [
     "peak_normalize",
     "rms",
     "mix_at_snr",
+    "fit_length",
+    "snr_gain",
 ]
 
 #: Sample rate used throughout the course (Hz).
@@ -155,21 +157,21 @@ def to_mono(x) -> np.ndarray:
     """Average the channels of a (channels, samples) or (samples, channels) array to one channel.
 
     The channel axis is taken to be the shorter one (audio has far more samples than channels).
+    Integer PCM is scaled to [-1, 1] as everywhere in the package.
     """
-    arr = np.asarray(x, dtype=np.float64)
-    if arr.ndim == 1:
-        return arr
-    if arr.ndim != 2:
+    arr = pcm_to_float(np.asarray(x))
+    if arr.ndim == 2:
+        arr = arr.mean(axis=0 if arr.shape[0] <= arr.shape[1] else 1)
+    if arr.ndim != 1:
         raise SpecmaskInputError(f"Expected a 1-D or 2-D array, got shape {arr.shape}.")
-    axis = 0 if arr.shape[0] <= arr.shape[1] else 1
-    return arr.mean(axis=axis)
+    return as_waveform(arr, "x")
 
 
 def resample(x, orig_sr: int, sr: int) -> np.ndarray:
     """Change the sample rate from ``orig_sr`` to ``sr`` Hz (librosa's high-quality soxr resampler)."""
     if int(orig_sr) <= 0 or int(sr) <= 0:
         raise SpecmaskInputError(f"Sample rates must be positive, got {orig_sr} and {sr}.")
-    arr = np.asarray(x, dtype=np.float64)
+    arr = pcm_to_float(np.asarray(x))  # integer PCM in [-1, 1], as everywhere in the package
     if int(orig_sr) == int(sr):
         return arr.copy()
     import librosa
@@ -213,17 +215,37 @@ def mix_at_snr(target, noise, snr_db: float) -> tuple[np.ndarray, np.ndarray]:
     :mod:`specmask_edu.players` handle playback level.
     """
     s = as_waveform(target, "target")
+    n = fit_length(as_waveform(noise, "noise"), s.size)
+    scaled_noise = snr_gain(s, n, snr_db) * n
+    return s + scaled_noise, scaled_noise
+
+
+def fit_length(x, n_samples: int) -> np.ndarray:
+    """``x`` cut to ``n_samples``, or repeated (tiled) first when it is shorter, as :func:`mix_at_snr` does
+    with the noise."""
+    x = as_waveform(x, "x")
+    if x.size < n_samples:
+        x = np.tile(x, int(np.ceil(n_samples / x.size)))
+    return x[:n_samples]
+
+
+def snr_gain(target, noise, snr_db: float) -> float:
+    r"""The gain :math:`g` that puts ``noise`` ``snr_db`` dB below ``target`` (both the same length):
+    :math:`g = \sqrt{\|s\|^2 / (\|n\|^2\,10^{\mathrm{SNR}/10})}`, so that :math:`y = s + g\,n`.
+
+    :func:`mix_at_snr` mixes with it; an explorer that keeps the STFTs :math:`S` and :math:`N` uses it to
+    form :math:`Y = S + gN` without a new STFT (the STFT is linear).
+    """
+    s = as_waveform(target, "target")
     n = as_waveform(noise, "noise")
     snr_db = check_finite_number(snr_db, "snr_db")
-    if n.size < s.size:
-        n = np.tile(n, int(np.ceil(s.size / n.size)))
-    n = n[: s.size]
+    if n.size != s.size:
+        raise SpecmaskInputError(f"`noise` has {n.size} samples but `target` {s.size}: use fit_length(noise, "
+                                 "len(target)) first, or mix_at_snr, which does it for you.")
     target_energy = float(np.sum(s**2))
     noise_energy = float(np.sum(n**2))
     if target_energy == 0.0:
         raise SpecmaskInputError("`target` is silent, so no SNR can be set. Use a clip with sound in it.")
     if noise_energy == 0.0:
         raise SpecmaskInputError("`noise` is silent (over the target's length), so it cannot be scaled to an SNR.")
-    gain = np.sqrt(target_energy / (noise_energy * 10.0 ** (snr_db / 10.0)))
-    scaled_noise = gain * n
-    return s + scaled_noise, scaled_noise
+    return float(np.sqrt(target_energy / (noise_energy * 10.0 ** (snr_db / 10.0))))

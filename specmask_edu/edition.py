@@ -231,7 +231,7 @@ def compact_media(page_html: str) -> str:
         return match.group(1) + f"\0specmask-state-{len(states) - 1}\0" + match.group(3)
 
     page_html = _WIDGET_STATE.sub(cut_state, page_html)
-    page_html = _WAV_URI.sub(_wav_to_flac, page_html).replace("audio/wav", "audio/flac")
+    page_html = _flac_players(page_html)
     page_html = _PNG_URI.sub(_png_to_webp, page_html)
     first_id: dict[str, int] = {}
     shared = False
@@ -245,10 +245,20 @@ def compact_media(page_html: str) -> str:
         first_id[uri] = len(first_id)
         return f'<source data-specmask-id="{first_id[uri]}" src="{uri}"'
 
+    def share_with_page(match):
+        # In the widget state, only refer to a copy in the page itself: a widget that is never drawn would
+        # leave its own copy out of the page, and the players referring to it would stay silent.
+        nonlocal shared
+        uri = match.group(1)
+        if uri not in first_id:
+            return match.group(0)
+        shared = True
+        return f'<source data-specmask-ref="{first_id[uri]}"'
+
     def compact_string(text):
         if "data:audio/wav" in text:
-            text = _WAV_URI.sub(_wav_to_flac, text).replace("audio/wav", "audio/flac")
-        return _SOURCE_TAG.sub(share, text) if "<source" in text else text
+            text = _flac_players(text)
+        return _SOURCE_TAG.sub(share_with_page, text) if "<source" in text else text
 
     page_html = _SOURCE_TAG.sub(share, page_html)
     for i, state in enumerate(states):
@@ -256,9 +266,15 @@ def compact_media(page_html: str) -> str:
         # as nbconvert writes it: "/" escaped, so no "</script>" can end the script early
         text = "\n" + json.dumps(compacted).replace("/", "\\/") + "\n"
         page_html = page_html.replace(f"\0specmask-state-{i}\0", text, 1)
-    if shared:
-        page_html = page_html.replace("</body>", _SHARE_SCRIPT + "\n</body>", 1)
+    if shared:  # before the page's own (last) </body>; an output may contain one of its own
+        head, body_end, tail = page_html.rpartition("</body>")
+        page_html = head + _SHARE_SCRIPT + "\n" + body_end + tail if body_end else page_html + _SHARE_SCRIPT
     return page_html
+
+
+def _flac_players(text: str) -> str:
+    """Every embedded WAV as FLAC, and the players' ``type`` attributes with it (nothing else is touched)."""
+    return _WAV_URI.sub(_wav_to_flac, text).replace('type="audio/wav"', 'type="audio/flac"')
 
 
 def _markdown_inline(text: str) -> str:

@@ -41,7 +41,9 @@ The student calls it without ``fb``: ``check_irm(my_irm, S, Y)``.
 
 from __future__ import annotations
 
+import functools
 import html as _html
+import inspect
 import os
 from dataclasses import dataclass, field
 
@@ -296,8 +298,11 @@ def _checked(exercise_id, name, hint):
                 extra_hint = None
             return fb.result(extra_hint or hint)
 
-        run.__name__ = body.__name__
-        run.__doc__ = body.__doc__
+        functools.update_wrapper(run, body)
+        # what Shift-Tab and help() show: the student's arguments, without the internal ``fb``
+        parameters = list(inspect.signature(body).parameters.values())[1:]
+        run.__signature__ = inspect.Signature(parameters)
+        del run.__wrapped__
         return run
 
     return decorate
@@ -305,14 +310,28 @@ def _checked(exercise_id, name, hint):
 
 def _waveform(fb: Feedback, value, name: str, n_samples: int, of: str, length_hint: str) -> np.ndarray:
     """A student's waveform answer: 1-D, real, finite and ``n_samples`` long (else 'wrong' and _Stop)."""
-    if np.ndim(value) == 2:
+    arr = _array(fb, value, name, complex_ok=True)  # first: it turns (waveform, sr) etc. into a message
+    if arr.ndim == 2 and min(arr.shape) > 1:
         fb.fail(f"`{name}` is 2-D: that is an STFT. Go back to a waveform with sm.istft(..., {length_hint})")
         raise _Stop
-    y = _array(fb, value, name, ndim=1)
+    if arr.ndim == 2:
+        fb.fail(f"`{name}` has shape {arr.shape}: one waveform inside an extra list or tuple. Give the 1-D "
+                "array itself (e.g. without the surrounding brackets, or with np.ravel).")
+        raise _Stop
+    y = _array(fb, arr, name, ndim=1)
     if not fb.expect(y.size == n_samples, f"same length as {of}",
                      f"{y.size} samples but {of} has {n_samples}: pass {length_hint}"):
         raise _Stop
     return y
+
+
+def _number(fb: Feedback, value, name: str) -> float:
+    """A student's function returned one number (else 'wrong' and _Stop)."""
+    try:
+        return float(np.asarray(value).item()) if np.size(value) == 1 else float(value)
+    except (TypeError, ValueError):
+        fb.fail(f"{name} should return one number in dB, it returned a {type(value).__name__}")
+        raise _Stop from None
 
 
 def _rel_error(a, b) -> float:
@@ -486,9 +505,12 @@ def check_lowpass_mask(fb, my_mask, shape, config, sr, cutoff_hz=1000.0):
     fb.expect(high_ok, f"0 for every bin above {cutoff_hz:g} Hz", f"not 0 everywhere above {cutoff_hz:g} Hz")
     if not (low_ok and high_ok):
         kept = np.flatnonzero(M.mean(axis=1) > 0.5)
-        if kept.size and abs(kept.max() + 1 - cutoff_hz) < 2:
-            return ("It looks like you used the cutoff as a bin index; convert Hz to bins with "
-                    "config.frequencies(sr) (bin k is at k * sr / n_fft Hz).")
+        # M[:1000] = 1 keeps every bin when there are fewer than 1000 of them
+        used_as_index = kept.size and (abs(kept.max() + 1 - cutoff_hz) < 2
+                                       or (cutoff_hz >= M.shape[0] and kept.size == M.shape[0]))
+        if used_as_index:
+            return (f"It looks like you used the cutoff as a bin index ({cutoff_hz:g} is a frequency in Hz, not a "
+                    "bin number); convert Hz to bins with config.frequencies(sr) (bin k is at k * sr / n_fft Hz).")
     return None
 
 
@@ -626,7 +648,7 @@ def check_griffin_lim(fb, my_estimate_gl, target, mixture, n_iter=20, config=Non
     """Exercise 03.3: ``n_iter`` Griffin-Lim iterations on ``|S|`` starting from the mixture phase."""
     from .phase import griffin_lim
     from .stft import stft
-    from .widgets import spectral_convergence_db
+    from .phase import spectral_convergence_db
 
     target, mixture = np.asarray(target, float), np.asarray(mixture, float)
     y = _waveform(fb, my_estimate_gl, "my_estimate_gl", target.size, "the target", "length=len(target)")
@@ -646,10 +668,6 @@ def check_griffin_lim(fb, my_estimate_gl, target, mixture, n_iter=20, config=Non
 
 
 # =========================================================================== checks for notebooks 04-06
-# (helper B appends its check_ functions below this line, registered with @exercise("04.1", ...);
-#  keep the checks for 00-03 above it)
-
-# ---- Checks for notebooks 04–06 ----
 
 
 def _call_student_function(fb, func, name, *args):
@@ -917,35 +935,36 @@ def check_si_sdr_function(my_si_sdr):
         if _not_done(value):
             return CheckResult("06.1", "not done", [], [], "my_si_sdr still returns `...`: write its body (remove the "
                                "means, compute alpha, return the ratio in dB), run that cell, then this check again.")
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            fb.fail(f"my_si_sdr should return one number in dB, it returned a {type(value).__name__}")
-            raise _Stop from None
+        value = _number(fb, value, "my_si_sdr")
         expected = si_sdr(estimate, reference)
         if not fb.expect(abs(value - expected) < 0.05, f"{value:.2f} dB on a noisy sine (expected {expected:.2f} dB)",
                          f"{value:.2f} dB on a noisy sine, expected {expected:.2f} dB"):
-            alpha = np.dot(estimate, reference) / np.dot(reference, reference)
+            # the projection the wrong way round: alpha = estimate·reference / estimate·estimate
+            e0, r0 = estimate - estimate.mean(), reference - reference.mean()
+            wrong_target = np.dot(e0, r0) / np.dot(e0, e0) * r0
+            wrong_way = 10 * np.log10(np.sum(wrong_target**2) / np.sum((wrong_target - e0) ** 2))
             if abs(value - snr(estimate, reference)) < 0.05:
                 fb.fail("that is the plain SNR: scale the reference by alpha first")
+            elif abs(value - wrong_way) < 0.05:
+                fb.fail("alpha is the wrong way round: divide estimate·reference by reference·reference (the "
+                        "reference is what gets scaled)")
             elif abs(value - 10 ** (expected / 10)) < 0.05 * 10 ** (expected / 10):
                 fb.fail("that is the power ratio; convert it to dB with 10·log10")
             elif abs(value - expected / 2) < 0.05 or abs(value - 2 * expected) < 0.1:
                 fb.fail("off by a factor of two: energies are sums of squares, so the ratio goes into 10·log10")
             elif abs(value + expected) < 0.05:
                 fb.fail("the sign is flipped: signal (alpha·reference) goes on top, the error below")
-            elif not np.isclose(alpha, 1.0) and abs(value - expected) < 1.0:
-                fb.fail("close, but not exact: check that you project onto the reference (alpha) the right way round")
             raise _Stop
-        scaled = _call_student_function(fb, my_si_sdr, "my_si_sdr", 0.25 * estimate, reference.copy())
-        fb.expect(abs(float(scaled) - value) < 0.05, "the same value when the estimate is 4 times quieter (scale-invariant)",
-                  f"{float(scaled):.2f} dB when the estimate is 4 times quieter: it must not depend on the estimate's gain")
-        paper = _call_student_function(fb, my_si_sdr, "my_si_sdr", np.array([2.5, 0.0, 2.0, 8.0]),
-                                       np.array([3.0, -0.5, 2.0, 7.0]))
+        scaled = _number(fb, _call_student_function(fb, my_si_sdr, "my_si_sdr", 0.25 * estimate, reference.copy()),
+                         "my_si_sdr")
+        fb.expect(abs(scaled - value) < 0.05, "the same value when the estimate is 4 times quieter (scale-invariant)",
+                  f"{scaled:.2f} dB when the estimate is 4 times quieter: it must not depend on the estimate's gain")
+        paper = _number(fb, _call_student_function(fb, my_si_sdr, "my_si_sdr", np.array([2.5, 0.0, 2.0, 8.0]),
+                                                   np.array([3.0, -0.5, 2.0, 7.0])), "my_si_sdr")
         expected_paper = si_sdr(np.array([2.5, 0.0, 2.0, 8.0]), np.array([3.0, -0.5, 2.0, 7.0]))
-        fb.expect(abs(float(paper) - expected_paper) < 0.05,
-                  f"{float(paper):.2f} dB on Le Roux et al.'s 4-sample example (with the means removed)",
-                  f"{float(paper):.2f} dB on Le Roux et al.'s 4-sample example, expected {expected_paper:.2f} dB "
+        fb.expect(abs(paper - expected_paper) < 0.05,
+                  f"{paper:.2f} dB on Le Roux et al.'s 4-sample example (with the means removed)",
+                  f"{paper:.2f} dB on Le Roux et al.'s 4-sample example, expected {expected_paper:.2f} dB "
                   "(remove the means of both signals first)")
     except _Stop:
         pass

@@ -33,6 +33,7 @@ __all__ = [
     "random_real_mask",
     "random_complex_mask",
     "ideal_binary_mask",
+    "local_snr_db",
     "ideal_ratio_mask",
     "wiener_mask",
     "ideal_amplitude_mask",
@@ -172,6 +173,20 @@ def ideal_binary_mask(target, mixture, lc_db: float = 0.0) -> np.ndarray:
     return (target_power > 10.0 ** (lc_db / 10.0) * interference_power).astype(np.float64)
 
 
+def local_snr_db(target, mixture) -> np.ndarray:
+    r"""The SNR of every time-frequency bin in dB, what the IBM compares with its local criterion:
+
+    .. math:: \mathrm{SNR}[k, m] = 10\log_{10}\frac{|S[k,m]|^2}{|Y[k,m] - S[k,m]|^2}
+
+    Powers below ``EPS**2`` count as ``EPS**2``, so a bin with no interference reads very high (240 dB for
+    a unit-power target) and a silent target bin very low, never ``inf`` or NaN. Used in notebooks 03 (phase error
+    against local SNR) and 07 (bins where target and noise are about equally loud).
+    """
+    S, Y = _target_and_mixture(target, mixture)
+    floor = EPS**2
+    return 10.0 * np.log10(np.maximum(np.abs(S) ** 2, floor) / np.maximum(np.abs(Y - S) ** 2, floor))
+
+
 def ideal_ratio_mask(target, mixture, beta: float = 0.5) -> np.ndarray:
     r"""Ideal ratio mask (IRM) with exponent :math:`\beta`.
 
@@ -245,8 +260,7 @@ def phase_sensitive_mask(target, mixture, truncate=(0.0, 1.0)) -> np.ndarray:
     Erdogan, H., Hershey, J. R., Watanabe, S., & Le Roux, J. (2015). Phase-sensitive and
     recognition-boosted speech separation using deep recurrent neural networks. ICASSP.
     """
-    S, Y = _target_and_mixture(target, mixture)
-    raw = _safe_divide(S * np.conj(Y), np.abs(Y) ** 2, fill=0.0, threshold=EPS**2).real
+    raw = complex_ideal_ratio_mask(target, mixture).real  # PSM = Re(S / Y): the same silent-bin rule
     if truncate is None:
         return raw
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import SpecmaskInputError, as_rng, as_stft, as_waveform, check_positive_int
+from ._validation import SpecmaskInputError, as_rng, as_stft, as_waveform, check_finite_number, check_positive_int
 from .stft import STFTConfig, _as_config, istft, stft
 
 __all__ = [
@@ -21,6 +21,8 @@ __all__ = [
     "swap_phases",
     "phase_difference",
     "griffin_lim",
+    "spectral_convergence_db",
+    "quantize_phase",
 ]
 
 
@@ -155,8 +157,10 @@ def griffin_lim(magnitude, n_iter: int = 32, initial_phase="zero", config: STFTC
     S = _as_magnitude(magnitude)
     if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 0:
         raise SpecmaskInputError(f"`n_iter` must be a whole number >= 0, got {n_iter!r}.")
-    if not 0.0 <= float(momentum) < 1.0 + 1e-12:
-        raise SpecmaskInputError(f"`momentum` must be in [0, 1], got {momentum!r}.")
+    momentum = check_finite_number(momentum, "momentum")
+    if not 0.0 <= momentum < 1.0:
+        raise SpecmaskInputError(f"`momentum` must be in [0, 1) (0.99 is fast Griffin-Lim, 0 the original), "
+                                 f"got {momentum!r}.")
     if isinstance(initial_phase, str):
         if initial_phase == "zero":
             phi = zero_phase(S.shape)
@@ -186,3 +190,34 @@ def griffin_lim(magnitude, n_iter: int = 32, initial_phase="zero", config: STFTC
         angles *= S
         previous = rebuilt
     return istft(angles, config, length=length)
+
+
+def spectral_convergence_db(x, magnitude, config: STFTConfig | None = None) -> float:
+    r"""How far the STFT magnitude of ``x`` is from a wanted ``magnitude``, in dB.
+
+    .. math:: \mathrm{SC} = 20\log_{10}\frac{\big\| |\mathrm{STFT}(x)| - |S| \big\|_F}{\| |S| \|_F}
+
+    The quantity Griffin-Lim makes smaller (more negative is better); taught in
+    ``notebooks/03_phase_matters.ipynb``.
+    """
+    config = _as_config(config)
+    A = np.abs(np.asarray(magnitude))
+    B = np.abs(stft(as_waveform(x, "x"), config))
+    if B.shape != A.shape:
+        raise SpecmaskInputError(f"STFT of x has shape {B.shape} but magnitude has {A.shape}.")
+    num = float(np.linalg.norm(B - A))
+    den = float(np.linalg.norm(A))
+    if den == 0.0:
+        raise SpecmaskInputError("`magnitude` is all zeros.")
+    return 20.0 * np.log10(max(num, 1e-12 * den) / den)
+
+
+def quantize_phase(phase, levels: int):
+    r"""Round phases (radians) to ``levels`` equally spaced values on the circle, multiples of
+    :math:`2\pi/\text{levels}` (``levels=0``: leave them as they are). How precise must a complex mask's
+    rotation be? Taught in ``notebooks/04_complex_masks.ipynb``."""
+    if not levels:
+        return phase
+    levels = check_positive_int(levels, "levels")
+    step = 2.0 * np.pi / levels
+    return np.round(np.asarray(phase) / step) * step

@@ -71,8 +71,9 @@ def level_dbfs(x) -> float:
 
     A full-scale sine reads -3.0 dBFS; a silent clip reads -200 dBFS (not ``-inf``).
     """
-    x = as_waveform(x, "x")
-    value = float(np.sqrt(np.mean(x**2)))
+    from .audio import rms
+
+    value = rms(x)
     return 20.0 * np.log10(value) if value > 0 else _SILENT_DB
 
 

@@ -90,8 +90,8 @@ class STFTConfig:
     def n_frames(self, n_samples: int) -> int:
         """Number of STFT frames for a signal of ``n_samples`` samples."""
         n_samples = check_positive_int(n_samples, "n_samples")
-        if self.center:
-            return 1 + n_samples // self.hop_length
+        if self.center:  # padded by n_fft // 2 on both sides (for an odd n_fft that is not n_fft / 2)
+            return 1 + (n_samples + 2 * (self.n_fft // 2) - self.n_fft) // self.hop_length
         if n_samples < self.n_fft:
             return 0
         return 1 + (n_samples - self.n_fft) // self.hop_length
@@ -101,7 +101,8 @@ class STFTConfig:
         return np.arange(self.n_freqs) * float(sr) / self.n_fft
 
     def times(self, n_frames: int, sr: float) -> np.ndarray:
-        """Time in seconds of each frame (its centre when ``center=True``, else its start)."""
+        """Time in seconds of the centre of each frame (with ``center=False`` frame 0 starts at 0 s, so its
+        centre is at ``n_fft / 2 / sr``)."""
         t = np.arange(int(n_frames)) * self.hop_length / float(sr)
         if not self.center:
             t = t + self.n_fft / (2.0 * float(sr))

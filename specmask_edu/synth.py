@@ -918,7 +918,8 @@ def room_impulse_response(rt60=0.5, sr=DEFAULT_SR, duration=None, seed=0, direct
 
     Returns
     -------
-    ndarray of float64, shape (round(duration * sr),), unit energy; the direct path is the largest sample.
+    ndarray of float64, shape (round(duration * sr),), unit energy; the direct path is sample 0 (the largest
+    sample unless ``drr_db`` is strongly negative, when the reverberant tail outweighs it).
     """
     sr = _check_sr(sr)
     rt60 = _check_number(rt60, "rt60", low=0.0, high=10.0, low_open=True, unit="seconds",

@@ -62,9 +62,10 @@ import numpy as np
 
 from . import plots
 from ._validation import SpecmaskInputError, as_waveform
-from .audio import mix_at_snr
+from .audio import fit_length, mix_at_snr, snr_gain
 from .masks import ideal_amplitude_mask, ideal_binary_mask, ideal_ratio_mask, random_real_mask, wiener_mask
 from .metrics import si_sdr, snr
+from .phase import quantize_phase, spectral_convergence_db  # noqa: F401  (the latter also offered here)
 from .separation import apply_mask
 from .stft import STFTConfig, _as_config, istft, stft
 
@@ -91,26 +92,6 @@ def _widgets():
     import ipywidgets
 
     return ipywidgets
-
-
-def spectral_convergence_db(x, magnitude, config: STFTConfig | None = None) -> float:
-    r"""How far the STFT magnitude of ``x`` is from a wanted ``magnitude``, in dB.
-
-    .. math:: \mathrm{SC} = 20\log_{10}\frac{\big\| |\mathrm{STFT}(x)| - |S| \big\|_F}{\| |S| \|_F}
-
-    The quantity Griffin-Lim makes smaller (more negative is better); taught in
-    ``notebooks/03_phase_matters.ipynb``.
-    """
-    config = _as_config(config)
-    A = np.abs(np.asarray(magnitude))
-    B = np.abs(stft(as_waveform(x, "x"), config))
-    if B.shape != A.shape:
-        raise SpecmaskInputError(f"STFT of x has shape {B.shape} but magnitude has {A.shape}.")
-    num = float(np.linalg.norm(B - A))
-    den = float(np.linalg.norm(A))
-    if den == 0.0:
-        raise SpecmaskInputError("`magnitude` is all zeros.")
-    return 20.0 * np.log10(max(num, 1e-12 * den) / den)
 
 
 class Explorer:
@@ -154,7 +135,7 @@ class Explorer:
         self._draw()  # titles and limits of the initial state
         # Lay the figure out once, then freeze the layout: constrained layout on every redraw costs
         # more than the drawing itself.
-        self.fig.canvas.draw()
+        self.fig.draw_without_rendering()
         self.fig.set_layout_engine("none")
         self._redraw(full=True)
         self._build_widget()
@@ -315,6 +296,22 @@ class Explorer:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
 
+    # ---------------------------------------------------------------- the row most explorers end with
+    def _plot_signal_row(self, ax_waves, ax_bars, waveforms: dict, limit: float) -> list:
+        """Draw ``waveforms`` on a fixed amplitude scale (±``limit``) and the SNR / SI-SDR bars of
+        ``self.metrics``; return the artists to register with :meth:`animate`."""
+        self.h_wave = plots.plot_waveforms(waveforms, self.sr, ax=ax_waves, ylim=(-limit, limit))
+        self.h_bars = plots.plot_metrics(self.metrics, ("SNR", "SI-SDR"), ax=ax_bars, ylim=METRIC_YLIM,
+                                         title="against the clean target")
+        return [*self.h_wave.artists, *self.h_bars.artists]
+
+    def _update_signal_row(self, waveforms: dict) -> bool:
+        """Show new waveforms and metrics in place; True if the amplitude scale had to grow (full redraw)."""
+        full = _fit_amplitude(self.h_wave.ax, list(waveforms.values()))
+        self.h_wave.update(waveforms)
+        self.h_bars.update(self.metrics, ylim=METRIC_YLIM)
+        return full
+
     def _publish(self, t0=None, t1=None, t2=None):
         t3 = time.perf_counter()
         frame = self._encode(self.frame_format)
@@ -329,25 +326,19 @@ class Explorer:
 
     def _encode(self, fmt: str = "png") -> bytes:
         """The canvas as last drawn (``update`` has just drawn it), as PNG or JPEG bytes."""
-        import io
-
-        from PIL import Image
-
-        canvas = self.fig.canvas
-        width, height = canvas.get_width_height(physical=True)
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
-        out = io.BytesIO()
-        if fmt == "jpeg":
-            image.save(out, format="jpeg", quality=90, subsampling=0)
-        else:
-            image.save(out, format="png", compress_level=1)
-        return out.getvalue()
+        return plots.canvas_to_bytes(self.fig.canvas, fmt)
 
     def player_table(self):
-        """The current clips as a :class:`specmask_edu.players.PlayerTable` (one gain for all)."""
-        from .players import player_table
+        """The current clips as a :class:`specmask_edu.players.PlayerTable` (one gain for all).
 
-        return player_table(self.signals(), self.sr)
+        The gain only ever turns down (when a louder setting would clip), like the waveform scale: a clip
+        that a slider move did not change keeps playing at the same level.
+        """
+        from .players import group_gain, player_table
+
+        signals = self.signals()
+        self._player_gain = min(getattr(self, "_player_gain", 1.0), group_gain(signals))
+        return player_table(signals, self.sr, gain=self._player_gain)
 
     def png(self) -> bytes:
         """The current figure as PNG bytes (what :meth:`show_static` displays).
@@ -419,12 +410,18 @@ def _amplitude_limit(signals, minimum=1.0):
     return max(minimum, float(np.ceil(peak * 1.05 / 0.5)) * 0.5)
 
 
-def _metric_rows(estimate, target, mixture):
-    """SNR and SI-SDR (dB) of the mixture and of the estimate against the target."""
-    return {
-        "mixture": {"SNR": snr(mixture, target), "SI-SDR": si_sdr(mixture, target)},
-        "estimate": {"SNR": snr(estimate, target), "SI-SDR": si_sdr(estimate, target)},
-    }
+def _scores(estimate, target):
+    """SNR and SI-SDR (dB) of one signal against the target: one row of the explorers' bar charts."""
+    return {"SNR": snr(estimate, target), "SI-SDR": si_sdr(estimate, target)}
+
+
+def _set_mixture(explorer, snr_db):
+    """Mix ``explorer.target`` with ``explorer.noise`` at ``snr_db``: sets ``mixture``, ``Y = S + gN`` (the
+    STFT is linear, so no new STFT) and the mixture's row of scores, which only the SNR changes."""
+    g = snr_gain(explorer.target, explorer.noise, snr_db)
+    explorer.mixture = explorer.target + g * explorer.noise
+    explorer.Y = explorer.S + g * explorer.N
+    explorer.mixture_scores = _scores(explorer.mixture, explorer.target)
 
 
 def _metrics_html(rows):
@@ -445,17 +442,9 @@ def _from_mixture_example(cls, speech: str = "speech_female_1", noise: str = "ba
     return cls(mix["target"], mix["interference"], sr=mix["sr"], **kwargs)
 
 
-def _noise_gain(scaled, noise) -> float:
-    """The gain g with ``scaled = g * noise`` (from mix_at_snr's output), so Y = S + g N needs no new STFT."""
-    return float(np.sum(scaled * noise) / np.sum(noise * noise))
-
-
 def _as_pair(target, interference):
     s = as_waveform(target, "target")
-    n = as_waveform(interference, "interference")
-    if n.size < s.size:
-        n = np.tile(n, int(np.ceil(s.size / n.size)))
-    return s, n[: s.size]
+    return s, fit_length(as_waveform(interference, "interference"), s.size)
 
 
 # --------------------------------------------------------------------------- 01: the STFT
@@ -553,7 +542,6 @@ class STFTExplorer(Explorer):
         self.ax_window.grid(True, alpha=0.3)
         self.ax_window.set_title(" ", fontsize=9)
         self.animate(self.h_full.image, self.h_zoom.image, *self.window_lines, self.ax_window.title)
-        self._draw()
 
     def _draw(self):
         from scipy.signal import get_window
@@ -561,8 +549,6 @@ class STFTExplorer(Explorer):
         cfg = self.config
         self.h_full.update(self.X, config=cfg)
         self.h_zoom.update(self.X, config=cfg)
-        self.h_zoom.ax.set_xlim(self.zoom[0], self.zoom[1])
-        self.h_zoom.ax.set_ylim(0, self.zoom[2])
         win = get_window(cfg.window, cfg.n_fft, fftbins=True)
         t = np.arange(cfg.n_fft) / self.sr * 1000
         for m, line in enumerate(self.window_lines):
@@ -673,12 +659,14 @@ class MaskExplorer(Explorer):
 
     def _compute(self, changed):
         if "snr_db" in changed:
-            self.mixture, scaled = mix_at_snr(self.target, self.noise, self.params["snr_db"])
-            self.Y = self.S + _noise_gain(scaled, self.noise) * self.N
+            self._set_mixture()
         self.mask = self.mask_array()
         self.estimate_stft = apply_mask(self.Y, self.mask)
         self.estimate = istft(self.estimate_stft, self.config, length=len(self.target))
-        self.metrics = _metric_rows(self.estimate, self.target, self.mixture)
+        self.metrics = {"mixture": self.mixture_scores, "estimate": _scores(self.estimate, self.target)}
+
+    def _set_mixture(self):
+        _set_mixture(self, self.params["snr_db"])
 
     def _draw_first(self):
         (ax_y, ax_m, ax_e), ax_w, ax_b = _two_row_grid(self.fig, 3)
@@ -692,13 +680,12 @@ class MaskExplorer(Explorer):
         # one fixed scale for every SNR of the slider: the loudest mixture is the one at the lowest SNR
         loudest, _ = mix_at_snr(self.target, self.noise, self.controls["snr_db"].min)
         limit = _amplitude_limit([loudest, self.target])
-        self.h_wave = plots.plot_waveforms({"mixture": self.mixture, "target": self.target, "estimate": self.estimate},
-                                           sr, ax=ax_w, ylim=(-limit, limit))
-        self.h_bars = plots.plot_metrics(self.metrics, ("SNR", "SI-SDR"), ax=ax_b, ylim=METRIC_YLIM,
-                                         title="against the clean target")
-        self.animate(self.h_mix.image, self.h_mask.image, self.h_est.image, ax_m.title, *self.h_wave.artists,
-                     *self.h_bars.artists)
+        row = self._plot_signal_row(ax_w, ax_b, self._waveforms(), limit)
+        self.animate(self.h_mix.image, self.h_mask.image, self.h_est.image, ax_m.title, *row)
         self.animate_rarely(self.h_mask.colorbar.ax)
+
+    def _waveforms(self):
+        return {"mixture": self.mixture, "target": self.target, "estimate": self.estimate}
 
     def _mask_vmax(self):
         """Top of the mask's colour range: 2 for the IAM (it exceeds 1 where noise cancels target), else 1."""
@@ -713,10 +700,7 @@ class MaskExplorer(Explorer):
             self.h_mask.image.set_clim(0.0, vmax)
             self.background_changed()
         self.h_est.update(self.estimate_stft)
-        full = _fit_amplitude(self.h_wave.ax, [self.mixture, self.estimate])
-        self.h_wave.update({"mixture": self.mixture, "target": self.target, "estimate": self.estimate})
-        self.h_bars.update(self.metrics, ylim=METRIC_YLIM)
-        return full
+        return self._update_signal_row(self._waveforms())
 
     def _mask_label(self):
         p = self.params
@@ -790,14 +774,15 @@ class PhaseExplorer(Explorer):
         from .phase import combine_magnitude_phase, phase_difference
 
         if "snr_db" in changed:
-            self.mixture, scaled = mix_at_snr(self.target, self.noise, self.params["snr_db"])
-            self.Y = self.S + _noise_gain(scaled, self.noise) * self.N
-        self.phase = self.phase_array()
-        rebuilt_stft = combine_magnitude_phase(self.magnitude, self.phase)
-        self.phase_error = phase_difference(self.S, rebuilt_stft + 0j)
-        self.estimate = istft(rebuilt_stft, self.config, length=len(self.target))
-        self.reanalysed = stft(self.estimate, self.config)
-        self.metrics = _metric_rows(self.estimate, self.target, self.mixture)
+            _set_mixture(self, self.params["snr_db"])
+        # the estimate depends on the SNR only through the mixture's phase
+        if "phase" in changed or self.params["phase"] == "mixture":
+            self.phase = self.phase_array()
+            rebuilt_stft = combine_magnitude_phase(self.magnitude, self.phase)
+            self.phase_error = phase_difference(self.S, rebuilt_stft + 0j)
+            self.estimate = istft(rebuilt_stft, self.config, length=len(self.target))
+            self.reanalysed = stft(self.estimate, self.config)
+        self.metrics = {"mixture": self.mixture_scores, "estimate": _scores(self.estimate, self.target)}
 
     def _draw_first(self):
         (ax_p, ax_d, ax_r), ax_w, ax_b = _two_row_grid(self.fig, 3)
@@ -807,23 +792,15 @@ class PhaseExplorer(Explorer):
         self.h_re = plots.plot_spectrogram(self.reanalysed, sr, cfg, ax=ax_r, title="|STFT| of the result")
         for ax in (ax_d, ax_r):
             ax.set_ylabel("")
-        limit = _amplitude_limit([self.target])
-        self.h_wave = plots.plot_waveforms({"target": self.target, "estimate": self.estimate}, sr, ax=ax_w,
-                                           ylim=(-limit, limit))
-        self.h_bars = plots.plot_metrics(self.metrics, ("SNR", "SI-SDR"), ax=ax_b, ylim=METRIC_YLIM,
-                                         title="against the clean target")
-
-        self.animate(self.h_phase.image, self.h_error.image, self.h_re.image, ax_p.title, *self.h_wave.artists,
-                     *self.h_bars.artists)
+        row = self._plot_signal_row(ax_w, ax_b, {"target": self.target, "estimate": self.estimate},
+                                    _amplitude_limit([self.target]))
+        self.animate(self.h_phase.image, self.h_error.image, self.h_re.image, ax_p.title, *row)
 
     def _draw(self):
         self.h_phase.update(self.phase, title=f"phase used: {self.params['phase']}")
         self.h_error.update(self.phase_error)
         self.h_re.update(self.reanalysed)
-        full = _fit_amplitude(self.h_wave.ax, [self.target, self.estimate])
-        self.h_wave.update({"target": self.target, "estimate": self.estimate})
-        self.h_bars.update(self.metrics, ylim=METRIC_YLIM)
-        return full
+        return self._update_signal_row({"target": self.target, "estimate": self.estimate})
 
     def signals(self):
         return {f"|S| with {self.params['phase']} phase": self.estimate, "clean target": self.target,
@@ -840,7 +817,7 @@ class GriffinLimExplorer(Explorer):
     ``"random"``, or ``"mixture"``, the phase of the target mixed with the interference at ``snr_db``)
     and ``n_iter`` the number of iterations of :func:`specmask_edu.phase.griffin_lim`. The figure shows the
     target and the result spectrograms, the spectral convergence
-    (:func:`spectral_convergence_db`) of every iteration count for every starting phase, waveforms and metrics.
+    (:func:`specmask_edu.phase.spectral_convergence_db`) of every iteration count for every starting phase, waveforms and metrics.
 
     One iteration costs one STFT and one inverse STFT (a few ms for 5 s), and 100 iterations would keep a
     slider waiting, so every checkpoint of every starting phase is computed when the explorer is built
@@ -891,6 +868,8 @@ class GriffinLimExplorer(Explorer):
         self._convergence = {name: {} for name in self.INITIAL}  # initial -> {n_iter: dB}
         for name in self.initial_phases:
             self.result(name, self.ITERATIONS[-1])
+        self._mixture_metrics = {} if self.mixture is None else {
+            "mixture": {"SNR": snr(self.mixture, self.target), "SI-SDR": si_sdr(self.mixture, self.target)}}
         super().__init__(sr, **initial)
 
     @classmethod
@@ -943,11 +922,8 @@ class GriffinLimExplorer(Explorer):
         p = self.params
         self.estimate = self.result(p["initial"], p["n_iter"])
         self.estimate_stft = stft(self.estimate, self.config)
-        reference = self.mixture if self.mixture is not None else self.target
-        self.metrics = {"estimate": {"SNR": snr(self.estimate, self.target), "SI-SDR": si_sdr(self.estimate, self.target)}}
-        if self.mixture is not None:
-            self.metrics = {"mixture": {"SNR": snr(reference, self.target), "SI-SDR": si_sdr(reference, self.target)},
-                            **self.metrics}
+        self.metrics = {**self._mixture_metrics,
+                        "estimate": {"SNR": snr(self.estimate, self.target), "SI-SDR": si_sdr(self.estimate, self.target)}}
 
     def _draw_first(self):
         (ax_s, ax_e, ax_c), ax_w, ax_b = _two_row_grid(self.fig, 3)
@@ -955,47 +931,34 @@ class GriffinLimExplorer(Explorer):
         plots.plot_spectrogram(self.S, sr, cfg, ax=ax_s, title="target |S| (what GL is given)", colorbar=False)
         self.h_est = plots.plot_spectrogram(self.estimate_stft, sr, cfg, ax=ax_e, title="|STFT| of the result")
         ax_e.set_ylabel("")
+        # every checkpoint was computed when the explorer was built: the curves are drawn once, and an
+        # update only moves the ring that marks the current setting
         self.ax_conv = ax_c
         self.conv_lines = {}
-        for i, name in enumerate(self.INITIAL):
-            (self.conv_lines[name],) = ax_c.plot([], [], marker="o", markersize=3, label=name,
-                                                 color=plots._CYCLE[i])
+        for i, (name, values) in enumerate(self._convergence.items()):
+            points = sorted(values.items())
+            (self.conv_lines[name],) = ax_c.plot([k for k, _ in points], [v for _, v in points], marker="o",
+                                                 markersize=3, label=name, color=plots._CYCLE[i])
         (self.conv_now,) = ax_c.plot([], [], marker="o", markersize=9, markerfacecolor="none", color="black",
                                      linestyle="none")
+        lowest = min([-30.0] + [v for values in self._convergence.values() for v in values.values()])
         ax_c.set_xscale("symlog", linthresh=1)
         ax_c.set_xlim(-0.2, max(self.ITERATIONS) * 1.3)
-        ax_c.set_ylim(-30, 5)
+        ax_c.set_ylim(np.floor((lowest - 3.0) / 10.0) * 10.0, 5.0)
         ax_c.set_xlabel("iterations")
         ax_c.set_ylabel("spectral convergence (dB)")
         ax_c.set_title("lower = magnitude closer to |S|")
         ax_c.grid(True, alpha=0.3)
         ax_c.legend(fontsize=8, loc="lower left")
-        self.h_wave = plots.plot_waveforms({"target": self.target, "estimate": self.estimate}, sr, ax=ax_w,
-                                           ylim=(-1.0, 1.0))
-        self.h_bars = plots.plot_metrics(self.metrics, ("SNR", "SI-SDR"), ax=ax_b, ylim=METRIC_YLIM,
-                                         title="against the clean target")
-        self.animate(self.h_est.image, ax_e.title, *self.conv_lines.values(), self.conv_now, ax_c.get_legend(),
-                     *self.h_wave.artists, *self.h_bars.artists)
-        self._draw()
+        row = self._plot_signal_row(ax_w, ax_b, {"target": self.target, "estimate": self.estimate},
+                                    _amplitude_limit([self.target]))
+        self.animate(self.h_est.image, ax_e.title, self.conv_now, *row)
 
     def _draw(self):
         p = self.params
         self.h_est.update(self.estimate_stft, title=f"after {p['n_iter']} iterations from {p['initial']} phase")
-        lowest = -30.0
-        for name, line in self.conv_lines.items():
-            points = sorted(self._convergence[name].items())
-            line.set_data([k for k, _ in points], [v for _, v in points])
-            lowest = min([lowest] + [v for _, v in points])
         self.conv_now.set_data([p["n_iter"]], [self._convergence[p["initial"]][p["n_iter"]]])
-        full = False
-        bottom = np.floor((lowest - 3.0) / 10.0) * 10.0
-        if self.ax_conv.get_ylim()[0] > bottom:
-            self.ax_conv.set_ylim(bottom, 5.0)
-            full = True
-        full |= _fit_amplitude(self.h_wave.ax, [self.target, self.estimate])
-        self.h_wave.update({"target": self.target, "estimate": self.estimate})
-        self.h_bars.update(self.metrics, ylim=METRIC_YLIM)
-        return full
+        return self._update_signal_row({"target": self.target, "estimate": self.estimate})
 
     def signals(self):
         p = self.params
@@ -1013,17 +976,6 @@ class GriffinLimExplorer(Explorer):
 
 
 # =========================================================================== explorers for notebooks 04-06
-# (helper B appends its explorers below this line; keep the explorers for 00-03 above it)
-
-# ---- Explorers for notebooks 04–06 ----
-
-def _quantize_phase(phase, levels):
-    """Round phases (radians) to ``levels`` equally spaced values on the circle (0 = leave them)."""
-    if not levels:
-        return phase
-    step = 2.0 * np.pi / int(levels)
-    return np.round(phase / step) * step
-
 
 class ComplexMaskExplorer(MaskExplorer):
     r"""A complex mask in polar form :math:`M = A\,e^{j\phi}`, amplitude and phase chosen separately
@@ -1060,19 +1012,21 @@ class ComplexMaskExplorer(MaskExplorer):
 
     def mask_array(self):
         """The current complex mask (freq, frames)."""
-        from .masks import complex_ideal_ratio_mask, ideal_ratio_mask, polar_mask
+        from .masks import polar_mask
 
         p = self.params
-        if getattr(self, "_cirm_for_snr", None) != p["snr_db"]:  # S/Y changes with the input SNR only
-            cirm = complex_ideal_ratio_mask(self.S, self.Y)
-            self._cirm_parts = {"magnitude": np.abs(cirm), "angle": np.angle(cirm),
-                                "irm": ideal_ratio_mask(self.S, self.Y)}
-            self._cirm_for_snr = p["snr_db"]
         parts = self._cirm_parts
         amplitude = {"cirm": lambda: parts["magnitude"], "bounded": lambda: np.tanh(parts["magnitude"]),
                      "irm": lambda: parts["irm"], "one": lambda: np.ones(parts["angle"].shape)}[p["amplitude"]]()
-        phase = _quantize_phase(p["phase_scale"] * parts["angle"], p["phase_levels"])
+        phase = quantize_phase(p["phase_scale"] * parts["angle"], p["phase_levels"])
         return polar_mask(amplitude, phase)
+
+    def _set_mixture(self):
+        from .masks import complex_ideal_ratio_mask
+
+        super()._set_mixture()
+        cirm = complex_ideal_ratio_mask(self.S, self.Y)  # S/Y changes with the input SNR only
+        self._cirm_parts = {"magnitude": np.abs(cirm), "angle": np.angle(cirm), "irm": ideal_ratio_mask(self.S, self.Y)}
 
     def _compute(self, changed):
         super()._compute(changed)
@@ -1093,23 +1047,18 @@ class ComplexMaskExplorer(MaskExplorer):
         # One scale for (nearly) every setting, so that moving a control rarely redraws the whole figure:
         # with A = 1 and no rotation the estimate is the mixture, loudest at the lowest SNR of the slider.
         loudest, _ = mix_at_snr(self.target, self.noise, self.controls["snr_db"].min)
-        limit = _amplitude_limit([loudest, self.target])
-        self.h_wave = plots.plot_waveforms({"target": self.target, "estimate": self.estimate}, sr, ax=ax_w,
-                                           ylim=(-limit, limit))
-        self.h_bars = plots.plot_metrics(self.metrics, ("SNR", "SI-SDR"), ax=ax_b, ylim=METRIC_YLIM,
-                                         title="against the clean target")
+        row = self._plot_signal_row(ax_w, ax_b, self._waveforms(), _amplitude_limit([loudest, self.target]))
         # the legend sits above the waveform axes, where nothing moves: it stays in the background
-        self.animate(self.h_mask.image, self.h_est.image, self.h_err.image, ax_m.title, *self.h_wave.artists,
-                     *self.h_bars.artists)
+        self.animate(self.h_mask.image, self.h_est.image, self.h_err.image, ax_m.title, *row)
 
     def _draw(self):
         self.h_mask.update(self.mask, title=f"mask: {self._mask_label()}")
         self.h_est.update(self.estimate_stft)
         self.h_err.update(self.error_stft)
-        full = _fit_amplitude(self.h_wave.ax, [self.target, self.estimate])
-        self.h_wave.update({"target": self.target, "estimate": self.estimate})
-        self.h_bars.update(self.metrics, ylim=METRIC_YLIM)
-        return full
+        return self._update_signal_row(self._waveforms())
+
+    def _waveforms(self):
+        return {"target": self.target, "estimate": self.estimate}
 
     def _mask_label(self):
         p = self.params
@@ -1154,7 +1103,6 @@ class CompressionExplorer(Explorer):
 
     def __init__(self, target, interference, sr: int = 16000, config: STFTConfig | None = None,
                  snr_db: float = 0.0, seed: int = 0, **initial):
-        from .audio import mix_at_snr
         from .masks import bound_complex_mask, complex_ideal_ratio_mask, phase_sensitive_mask
 
         self.config = _as_config(config)
@@ -1542,9 +1490,10 @@ class HPSSExplorer(Explorer):
         return False
 
     def signals(self):
-        return {"mixture": self.mixture, "harmonic (HPSS)": self.estimates[0], "drums (HPSS)": self.estimates[1],
-                "residual (neither)": self.residual, "harmonic (oracle)": self.oracle[0],
-                "drums (oracle)": self.oracle[1]}
+        clips = {"mixture": self.mixture, "harmonic (HPSS)": self.estimates[0], "drums (HPSS)": self.estimates[1]}
+        if self.params["margin"] > 1.0:  # with margin 1 the masks sum to one and the residual is silence
+            clips["residual (neither)"] = self.residual
+        return {**clips, "harmonic (oracle)": self.oracle[0], "drums (oracle)": self.oracle[1]}
 
     def info(self):
         b, o = self.blind_scores, self.oracle_scores

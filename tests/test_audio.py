@@ -116,3 +116,25 @@ def test_import_loads_no_heavy_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
+
+
+def test_to_mono_and_resample_scale_integer_pcm():
+    stereo = (np.array([[0.5, -0.25, 0.0, 0.25], [0.5, -0.25, 0.0, -0.25]]) * 32768).astype(np.int16)
+    np.testing.assert_allclose(sm.to_mono(stereo), [0.5, -0.25, 0.0, 0.0])
+    assert np.max(np.abs(sm.resample(stereo[0], 16000, 8000))) <= 1.0
+    with pytest.raises(SpecmaskInputError, match="NaN"):
+        sm.to_mono(np.array([[0.1, np.nan], [0.2, 0.3]]))
+
+
+def test_snr_gain_and_fit_length(rng):
+    from specmask_edu.audio import fit_length, snr_gain
+
+    s, n = rng.standard_normal(1000), rng.standard_normal(300)
+    n_fit = fit_length(n, 1000)
+    assert n_fit.size == 1000 and np.array_equal(n_fit[300:600], n)
+    g = snr_gain(s, n_fit, 6.0)
+    y, scaled = sm.mix_at_snr(s, n, 6.0)
+    np.testing.assert_allclose(scaled, g * n_fit)
+    assert 10 * np.log10(np.sum(s**2) / np.sum(scaled**2)) == pytest.approx(6.0)
+    with pytest.raises(SpecmaskInputError, match="fit_length"):
+        snr_gain(s, n, 0.0)

@@ -24,9 +24,6 @@ from pathlib import Path
 import pytest
 
 from _jupyterlab import (
-    APT_INSTALL,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     JS_AUDIO,
     JS_IMAGE_FINGERPRINT,
     JS_IMAGES,
@@ -58,34 +55,12 @@ def test_lessons_are_found():
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        reason = f"Chromium not found at {CHROMIUM}; install it with: {APT_INSTALL}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return CHROMIUM
-
-
-@pytest.fixture(scope="module")
 def lab(chromium, tmp_path_factory):
     shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's screenshots
     server = LabServer(workdir=tmp_path_factory.mktemp("jupyterlab"), notebooks=NOTEBOOKS).start()
     yield server
     leftovers = server.stop()
     assert not leftovers, "JupyterLab left processes behind (killed now):\n" + "\n".join(leftovers)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -202,22 +202,30 @@ def test_compact_media_shares_widget_players_and_keeps_figure_pixels():
     assert html_value.count("data:audio/flac;base64,") == 1
     assert "</" not in state_text, "the JSON must not be able to close its <script> early"
     assert "MutationObserver" in small, "widget views are drawn later: their references must be filled then"
+    # only the players change: text about "audio/wav" stays, and the script goes before the page's last </body>
+    prose = "<p>a file of type audio/wav</p><pre>&lt;/body&gt; </body> in an output</pre>"
+    page_with_prose = page.replace("<html><body>", "<html><body>" + prose)
+    compacted = compact_media(page_with_prose)
+    assert "a file of type audio/wav" in compacted
+    assert compacted.rindex("MutationObserver") > compacted.index("in an output")
 
 
-# Every figure and player of a page as the browser sees it, after the page's own scripts ran.
-_JS_MEDIA = """async () => {
-  const images = [...document.querySelectorAll('img')].map(i => ({src: i.src.slice(0, 30), width: i.naturalWidth}));
-  const players = [...document.querySelectorAll('audio')];
-  const loaded = (a) => new Promise((resolve) => {
+# A promise that settles when a player has loaded its audio's metadata (or failed, or after 15 s).
+_JS_LOADED = """const loaded = (a) => new Promise((resolve) => {
     if (a.readyState >= 1 || a.error) return resolve();
     a.addEventListener('loadedmetadata', resolve, {once: true});
     a.addEventListener('error', resolve, {once: true});
     setTimeout(resolve, 15000);
-  });
+  });"""
+# Every figure and player of a page as the browser sees it, after the page's own scripts ran.
+_JS_MEDIA = """async () => {
+  const images = [...document.querySelectorAll('img')].map(i => ({src: i.src.slice(0, 30), width: i.naturalWidth}));
+  const players = [...document.querySelectorAll('audio')];
+  ${LOADED}
   await Promise.all(players.map(loaded));
   return {images, players: players.map(a => ({ready: a.readyState, seconds: a.duration,
                                                src: (a.currentSrc || '').slice(0, 30)}))};
-}"""
+}""".replace("${LOADED}", _JS_LOADED)
 # A player added after loading, as a widget view is: its reference to a shared clip must be filled in.
 _JS_LATE_PLAYER = """async () => {
   const box = document.createElement('div');
@@ -232,78 +240,60 @@ _JS_LATE_PLAYER = """async () => {
 }"""
 
 
+def _new_page(browser):
+    """A fresh page that collects the page's script errors in ``page.errors``."""
+    page = browser.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page
+
+
 @pytest.mark.browser
-def test_pages_play_and_show_in_chromium(edition):
+def test_pages_play_and_show_in_chromium(edition, browser):
     """Opened from disk in Chromium, every figure decodes and every player (shared clips included)
     loads audio of a real length; a player drawn later (like a widget view) gets its shared clip too."""
-    from _jupyterlab import APT_INSTALL, CHROMIUM, CHROMIUM_ARGS
-
-    if not CHROMIUM.exists():
-        reason = f"Chromium not found at {CHROMIUM}; install it with: {APT_INSTALL}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     out, pages = edition
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            errors = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            for built in pages:
-                name = built.path.name
-                page.goto(built.path.as_uri(), wait_until="load")
-                media = page.evaluate(_JS_MEDIA)
-                assert media["images"] and all(i["width"] > 0 for i in media["images"]), f"{name}: a figure does not decode"
-                assert media["players"], f"{name}: no player"
-                silent = [a for a in media["players"] if a["ready"] < 1 or not a["seconds"] or a["seconds"] < 0.5]
-                assert not silent, f"{name}: players without playable audio: {silent[:3]}"
-                if 'data-specmask-id="0"' in built.path.read_text(encoding="utf-8"):
-                    late = page.evaluate(_JS_LATE_PLAYER)
-                    assert late["ready"] >= 1 and late["seconds"] > 0.5, f"{name}: a late player got no audio: {late}"
-            assert not errors, f"script errors in the pages: {errors[:3]}"
-        finally:
-            browser.close()
+    page = _new_page(browser)
+    for built in pages:
+        name = built.path.name
+        page.goto(built.path.as_uri(), wait_until="load")
+        media = page.evaluate(_JS_MEDIA)
+        assert media["images"] and all(i["width"] > 0 for i in media["images"]), f"{name}: a figure does not decode"
+        assert media["players"], f"{name}: no player"
+        silent = [a for a in media["players"] if a["ready"] < 1 or not a["seconds"] or a["seconds"] < 0.5]
+        assert not silent, f"{name}: players without playable audio: {silent[:3]}"
+        if 'data-specmask-id="0"' in built.path.read_text(encoding="utf-8"):
+            late = page.evaluate(_JS_LATE_PLAYER)
+            assert late["ready"] >= 1 and late["seconds"] > 0.5, f"{name}: a late player got no audio: {late}"
+    assert not page.errors, f"script errors in the pages: {page.errors[:3]}"
 
 
 # The widgets the renderer drew from the saved state: explorer pictures, sliders, and their players.
 _JS_WIDGETS = """async () => {
   const players = [...document.querySelectorAll('.widget-html audio')];
-  const loaded = (a) => new Promise((resolve) => {
-    if (a.readyState >= 1 || a.error) return resolve();
-    a.addEventListener('loadedmetadata', resolve, {once: true});
-    a.addEventListener('error', resolve, {once: true});
-    setTimeout(resolve, 15000);
-  });
+  ${LOADED}
   await Promise.all(players.map(loaded));
   return {pictures: [...document.querySelectorAll('.widget-image')].map(i => i.naturalWidth),
           sliders: document.querySelectorAll('.widget-slider, .widget-selection-slider').length,
           players: players.map(a => ({ready: a.readyState, seconds: a.duration,
                                       shared: !!a.querySelector('source[data-specmask-ref]')}))};
-}"""
+}""".replace("${LOADED}", _JS_LOADED)
 
 
 @pytest.mark.browser
-def test_saved_widgets_are_drawn_by_the_widget_renderer(edition):
+def test_saved_widgets_are_drawn_by_the_widget_renderer(edition, browser):
     """The pages' saved widget state, drawn by the real Jupyter widget renderer (served from a local copy
     instead of the CDN): every explorer appears with its picture and sliders, and its players (many of
     them references to a clip stored once in the page) play."""
     import json
 
-    from _jupyterlab import APT_INSTALL, CHROMIUM, CHROMIUM_ARGS
     from _widget_renderer import renderer_files
+    from conftest import require_or_skip
 
-    in_ci = os.environ.get("CI", "").lower() == "true"
-    if not CHROMIUM.exists():
-        reason = f"Chromium not found at {CHROMIUM}; install it with: {APT_INSTALL}"
-        pytest.fail(reason) if in_ci else pytest.skip(reason)
     try:
         files = renderer_files()
     except RuntimeError as err:
-        pytest.fail(str(err)) if in_ci else pytest.skip(str(err))
-    from playwright.sync_api import sync_playwright
+        require_or_skip(str(err))
 
     def serve(route):
         url = route.request.url
@@ -316,32 +306,24 @@ def test_saved_widgets_are_drawn_by_the_widget_renderer(edition):
 
     out, pages = edition
     shared_players = 0
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            errors = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.route("**/*", serve)
-            for built in pages:
-                name = built.path.name
-                state = json.loads(_widget_state_text(built.path.read_text(encoding="utf-8")))["state"]
-                explorers = sum(1 for model in state.values() if model["model_name"] == "ImageModel")
-                page.goto(built.path.as_uri(), wait_until="load")
-                page.wait_for_function(f"document.querySelectorAll('.widget-image').length >= {explorers}",
-                                       timeout=30_000)
-                drawn = page.evaluate(_JS_WIDGETS)
-                assert len(drawn["pictures"]) == explorers and all(w > 0 for w in drawn["pictures"]), \
-                    f"{name}: explorer pictures missing or not decoded: {drawn['pictures']}"
-                if explorers:
-                    assert drawn["sliders"] > 0, f"{name}: the explorers were drawn without their sliders"
-                    assert drawn["players"], f"{name}: the explorers were drawn without their players"
-                silent = [a for a in drawn["players"] if a["ready"] < 1 or not a["seconds"] or a["seconds"] < 0.5]
-                assert not silent, f"{name}: widget players without playable audio: {silent[:3]}"
-                shared_players += sum(a["shared"] for a in drawn["players"])
-            assert not errors, f"script errors while drawing the widgets: {errors[:3]}"
-        finally:
-            browser.close()
+    page = _new_page(browser)
+    page.route("**/*", serve)
+    for built in pages:
+        name = built.path.name
+        state = json.loads(_widget_state_text(built.path.read_text(encoding="utf-8")))["state"]
+        explorers = sum(1 for model in state.values() if model["model_name"] == "ImageModel")
+        page.goto(built.path.as_uri(), wait_until="load")
+        page.wait_for_function(f"document.querySelectorAll('.widget-image').length >= {explorers}", timeout=30_000)
+        drawn = page.evaluate(_JS_WIDGETS)
+        assert len(drawn["pictures"]) == explorers and all(w > 0 for w in drawn["pictures"]), \
+            f"{name}: explorer pictures missing or not decoded: {drawn['pictures']}"
+        if explorers:
+            assert drawn["sliders"] > 0, f"{name}: the explorers were drawn without their sliders"
+            assert drawn["players"], f"{name}: the explorers were drawn without their players"
+        silent = [a for a in drawn["players"] if a["ready"] < 1 or not a["seconds"] or a["seconds"] < 0.5]
+        assert not silent, f"{name}: widget players without playable audio: {silent[:3]}"
+        shared_players += sum(a["shared"] for a in drawn["players"])
+    assert not page.errors, f"script errors while drawing the widgets: {page.errors[:3]}"
     assert shared_players > 0, "no explorer player uses a shared clip: compact_media stopped sharing them"
 
 

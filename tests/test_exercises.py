@@ -257,3 +257,22 @@ def test_solutions_shown_in_instructor_mode(monkeypatch):
 def test_duplicate_exercise_ids_are_refused():
     with pytest.raises(ValueError, match="twice"):
         ex.exercise("02.1", "again", solution="pass")(lambda: None)
+
+
+def test_feedback_on_answers_that_are_not_plain_waveforms(lesson):
+    """A (waveform, sr) pair, a waveform inside a list, or a mask with the cutoff as a bin index get advice,
+    not a traceback or a misleading message."""
+    x = lesson["x"]
+    assert_wrong(ex.check_rebuild((x, SR), x), "could not be turned into a NumPy array")
+    assert_wrong(ex.check_rebuild([x], x), "extra list or tuple")
+    Y, cfg = lesson["Y"], lesson["config"]
+    by_index = np.zeros(Y.shape)
+    by_index[:1000] = 1                       # fewer than 1000 bins: every bin kept
+    assert_wrong(ex.check_lowpass_mask(by_index, Y.shape, cfg, SR, cutoff_hz=1000), "bin index")
+
+
+def test_checks_show_the_students_arguments():
+    import inspect
+
+    assert list(inspect.signature(ex.check_lowpass_mask).parameters)[:2] == ["my_mask", "shape"]
+    assert "fb" not in inspect.signature(ex.check_rebuild).parameters

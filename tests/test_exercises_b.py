@@ -157,6 +157,21 @@ def test_check_si_sdr_function():
 
     wrong(exercises.check_si_sdr_function(ratio), "power ratio")
 
+    def backwards(e, r):  # alpha = e·r / e·e: the projection the wrong way round
+        e, r = e - e.mean(), r - r.mean()
+        t = np.dot(e, r) / np.dot(e, e) * r
+        return 10 * np.log10(np.sum(t**2) / np.sum((t - e) ** 2))
+
+    wrong(exercises.check_si_sdr_function(backwards), "wrong way round")
+
+    calls = []
+
+    def text_later(e, r):  # right on the first call, then a string
+        calls.append(1)
+        return sm.si_sdr(e, r) if len(calls) == 1 else "8 dB"
+
+    wrong(exercises.check_si_sdr_function(text_later), "one number")
+
     def no_mean(e, r):
         return sm.si_sdr(e, r, zero_mean=False)
 

@@ -209,3 +209,20 @@ def test_errors_that_teach(rng):
 
 def test_eps_is_documented_small():
     assert 0 < EPS < 1e-9
+
+
+def test_local_snr_db_is_what_the_ibm_thresholds(rng):
+    S = rng.standard_normal((20, 30)) + 1j * rng.standard_normal((20, 30))
+    Y = S + 0.5 * (rng.standard_normal((20, 30)) + 1j * rng.standard_normal((20, 30)))
+    local = sm.local_snr_db(S, Y)
+    for lc in (-5.0, 0.0, 5.0):
+        np.testing.assert_array_equal(sm.ideal_binary_mask(S, Y, lc_db=lc), (local > lc).astype(float))
+    silent = sm.local_snr_db(np.zeros((2, 2), complex), np.zeros((2, 2), complex))
+    assert np.all(np.isfinite(silent))
+
+
+def test_psm_is_the_real_part_of_the_cirm(rng):
+    S = rng.standard_normal((10, 12)) + 1j * rng.standard_normal((10, 12))
+    Y = S + rng.standard_normal((10, 12))
+    Y[0, 0] = 0
+    np.testing.assert_array_equal(sm.phase_sensitive_mask(S, Y, truncate=None), sm.complex_ideal_ratio_mask(S, Y).real)

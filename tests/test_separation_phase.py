@@ -145,3 +145,13 @@ def test_oracle_table_on_bundled_speech_and_noise():
             assert table[name][snr_db] > 5, (name, snr_db)
         assert table["psm_raw"][snr_db] > table["irm"][snr_db]
         assert table["cirm"][snr_db] > 60
+
+
+def test_quantize_phase(rng):
+    phi = rng.uniform(-np.pi, np.pi, 1000)
+    for levels in (2, 4, 8):
+        q = sm.phase.quantize_phase(phi, levels)
+        steps = q / (2 * np.pi / levels)
+        np.testing.assert_allclose(steps, np.round(steps), atol=1e-9)          # on the grid
+        assert np.max(np.abs(np.angle(np.exp(1j * (q - phi))))) <= np.pi / levels + 1e-9   # the nearest point
+    assert sm.phase.quantize_phase(phi, 0) is phi

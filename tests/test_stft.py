@@ -104,3 +104,11 @@ def test_istft_errors(rng):
         sm.istft(np.abs(X))
     with pytest.raises(SpecmaskInputError, match="same STFTConfig"):
         sm.istft(X, STFTConfig(n_fft=1024, hop_length=256))
+
+
+@pytest.mark.parametrize("n_fft", [255, 256, 511, 512])
+@pytest.mark.parametrize("hop_length", [64, 100])
+def test_n_frames_matches_the_stft_also_for_odd_n_fft(n_fft, hop_length, rng):
+    config = sm.STFTConfig(n_fft=n_fft, hop_length=min(hop_length, n_fft))
+    for n in (n_fft, 1000, 3001):
+        assert config.n_frames(n) == sm.stft(rng.standard_normal(n), config).shape[1]

@@ -315,3 +315,36 @@ def test_from_example_uses_bundled_clips():
     ex = widgets.MaskExplorer.from_example("speech_female_1", "white_noise", mask="IBM")
     assert ex.sr == SR and len(ex.target) == len(sm.load_example("speech_female_1"))
     assert ex.image.value[:2] == b"\xff\xd8"
+
+
+def test_stft_explorer_keeps_the_time_axis_when_frames_change(pair):
+    """A new n_fft or hop changes the image's extent, but not the axes (whose ticks sit in the background)."""
+    ex = widgets.STFTExplorer(pair[0], sr=SR)
+    view = ex.h_full.ax.get_xlim(), ex.h_zoom.ax.get_xlim(), ex.h_zoom.ax.get_ylim()
+    for setting in (dict(n_fft=2048, hop_length=1024), dict(n_fft=256, hop_length=16), dict(n_fft=512, hop_length=128)):
+        ex.update(**setting)
+        assert (ex.h_full.ax.get_xlim(), ex.h_zoom.ax.get_xlim(), ex.h_zoom.ax.get_ylim()) == view
+
+
+def test_phase_explorer_snr_moves_only_change_what_depends_on_the_snr(pair):
+    ex = widgets.PhaseExplorer(*pair, sr=SR, phase="clean")
+    estimate = ex.estimate
+    ex.update(snr_db=10.0)
+    assert ex.estimate is estimate                         # |S| with the clean phase does not depend on the SNR
+    assert ex.metrics["mixture"]["SNR"] == pytest.approx(10.0, abs=0.01)
+    ex.update(phase="mixture")
+    mixture_phase_estimate = ex.estimate.copy()
+    ex.update(snr_db=-5.0)
+    assert not np.allclose(ex.estimate, mixture_phase_estimate)   # the mixture phase does
+
+
+def test_player_gain_only_turns_down(pair):
+    """A clip that a slider move did not change keeps its playback level; a louder setting turns the whole
+    group down once (and it stays down, like the waveform scale)."""
+    ex = widgets.MaskExplorer(3.0 * pair[0], 3.0 * pair[1], sr=SR)   # loud enough to need turning down
+    ex.update(snr_db=20.0)
+    gain_quiet = ex.player_table().gain
+    ex.update(snr_db=-10.0)
+    gain_loud = ex.player_table().gain
+    ex.update(snr_db=20.0)
+    assert gain_loud <= gain_quiet and ex.player_table().gain == gain_loud

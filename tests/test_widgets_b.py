@@ -411,3 +411,11 @@ def test_plot_sweep_marks_values_above_the_scale():
         plots.plot_sweep({}, ax=ax)
     plt.close(fig)
     assert len(plt.get_fignums()) == fignums
+
+
+def test_hpss_explorer_plays_the_residual_only_when_there_is_one(stems):
+    short = {k: v[: 2 * SR] for k, v in stems.items()}
+    ex = widgets.HPSSExplorer(short["bass"] + short["chords"] + short["melody"], short["drums"], sr=SR)
+    assert "residual (neither)" not in ex.signals()          # margin 1: the masks sum to one
+    ex.update(margin=3.0)
+    assert "residual (neither)" in ex.signals() and np.any(ex.signals()["residual (neither)"])

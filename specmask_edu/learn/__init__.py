@@ -74,7 +74,7 @@ from .evaluate import (  # noqa: E402
     plot_comparison,
     separate_with_model,
 )
-from .losses import compute_loss, mask_approximation_loss, signal_approximation_loss  # noqa: E402
+from .losses import compute_loss, mask_approximation_loss, sdr_loss, signal_approximation_loss  # noqa: E402
 from .models import MASK_KINDS, MaskEstimator, ModelConfig, build_model  # noqa: E402
 from .train import (  # noqa: E402
     TrainConfig,
@@ -102,6 +102,7 @@ __all__ = [
     "compute_loss",
     "mask_approximation_loss",
     "signal_approximation_loss",
+    "sdr_loss",
     "TrainConfig",
     "TrainResult",
     "train",

@@ -161,15 +161,15 @@ def evaluate(models: dict, snr_db: float = 0.0, oracles=("irm", "psm", "cirm"), 
         oracles = (oracles,)
     methods = ["mixture", *models, *(ORACLE_LABELS.get(o, f"oracle {o}") for o in oracles)]
     result = EvaluationResult(methods=methods, snr_db=float(snr_db))
+    configs = {m.config.stft_config() for m in models.values()} or {None}
+    if len(configs) > 1:
+        raise SpecmaskInputError("All models must use the same STFT settings to share the oracle comparison.")
+    config = next(iter(configs))
     for ex in examples:
         y, s, sr = ex["mixture"], ex["target"], int(ex["sr"])
         estimates = {"mixture": y}
         for name, model in models.items():
             estimates[name] = separate_with_model(model, y)
-        configs = {m.config.stft_config() for m in models.values()} or {None}
-        if len(configs) > 1:
-            raise SpecmaskInputError("All models must use the same STFT settings to share the oracle comparison.")
-        config = next(iter(configs))
         if oracles:
             S, Y = stft(s, config), stft(y, config)
             for o in oracles:

@@ -119,7 +119,7 @@ def _masked(mask, mixture):
 
 def sdr_loss(mask: torch.Tensor, mixture: torch.Tensor, target: torch.Tensor, floor: float = 1e-4) -> torch.Tensor:
     r"""Minus the SDR (dB) of each masked spectrum :math:`\hat M Y` against :math:`S`, averaged over the
-    batch (see the module docstring); ``floor`` caps the SDR at :math:`-10\log_{10}(	ext{floor})` = 40 dB."""
+    batch (see the module docstring); ``floor`` caps the SDR at :math:`-10\log_{10}(\text{floor})` = 40 dB."""
     est_re, est_im = _masked(mask, mixture)
     error = ((est_re - target[:, 0]) ** 2 + (est_im - target[:, 1]) ** 2).sum(dim=(1, 2))
     reference = _energy(target).sum(dim=(1, 2)).clamp_min(1e-12)

@@ -94,7 +94,8 @@ class ModelConfig:
     layers : int
         Hidden layers of the MLP, or GRU layers (default 2; for the GRU use 1).
     context : int
-        MLP only: frames seen on each side of the output frame (default 3, i.e. 7 frames = 56 ms).
+        MLP only: frames seen on each side of the output frame (default 3: 7 frames, which span 80 ms of
+        sound with the default STFT).
     bidirectional : bool
         GRU only: also read the clip backwards (default True; False makes it causal).
     n_fft, hop_length, sr : int

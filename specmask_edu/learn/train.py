@@ -37,7 +37,7 @@ CHECKPOINT_FORMAT = "specmask_edu.learn/1"
 
 @dataclass
 class TrainConfig:
-    """Settings of :func:`train`. The defaults are the full lesson (under a minute per model on two CPU cores).
+    """Settings of :func:`train`. The defaults are the full lesson (about a minute per model on two CPU cores).
 
     Parameters
     ----------
