@@ -65,7 +65,7 @@ from ._validation import SpecmaskInputError, as_waveform
 from .audio import fit_length, mix_at_snr, snr_gain
 from .masks import ideal_amplitude_mask, ideal_binary_mask, ideal_ratio_mask, random_real_mask, wiener_mask
 from .metrics import si_sdr, snr
-from .phase import quantize_phase, spectral_convergence_db  # noqa: F401  (the latter also offered here)
+from .phase import quantize_phase, random_phase, spectral_convergence_db, zero_phase  # noqa: F401
 from .separation import apply_mask
 from .stft import STFTConfig, _as_config, istft, stft
 
@@ -518,8 +518,7 @@ class STFTExplorer(Explorer):
         cfg = self.config
         self.X = stft(self.x, cfg)
         self.reconstruction = istft(self.X, cfg, length=len(self.x))
-        rng = np.random.default_rng(self.seed)
-        phase = rng.uniform(-np.pi, np.pi, self.X.shape)
+        phase = random_phase(self.X.shape, rng=self.seed)
         self.magnitude_only = istft(np.abs(self.X) * np.exp(1j * phase), cfg, length=len(self.x))
 
     def _draw_first(self):
@@ -747,7 +746,7 @@ class PhaseExplorer(Explorer):
         self.S = stft(self.target, self.config)
         self.N = stft(self.noise, self.config)
         self.magnitude = np.abs(self.S)
-        self.random_phase = np.random.default_rng(seed).uniform(-np.pi, np.pi, self.S.shape)
+        self.random_phase = random_phase(self.S.shape, rng=seed)
         super().__init__(sr, **initial)
 
     from_example = classmethod(_from_mixture_example)
@@ -767,7 +766,7 @@ class PhaseExplorer(Explorer):
         if choice == "clean":
             return np.angle(self.S)
         if choice == "zero":
-            return np.zeros(self.S.shape)
+            return zero_phase(self.S.shape)
         return self.random_phase
 
     def _compute(self, changed):
@@ -856,8 +855,8 @@ class GriffinLimExplorer(Explorer):
         self.magnitude = np.abs(self.S)
         self.momentum = float(momentum)
         self.initial_phases = {
-            "zero": np.zeros(self.S.shape),
-            "random": np.random.default_rng(seed).random(self.S.shape) * 2.0 * np.pi,
+            "zero": zero_phase(self.S.shape),
+            "random": random_phase(self.S.shape, rng=seed),
         }
         self.mixture = None
         if interference is not None:
