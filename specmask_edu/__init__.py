@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import importlib
 
+from ._defaults import DEFAULT_SR, MUSIC_CONFIG
 from ._validation import SpecmaskInputError
 from .audio import load_audio, mix_at_snr, peak_normalize, resample, rms, save_audio, to_mono
 from .masks import (
+    MASKS,
     bound_complex_mask,
     cirm,
     complex_ideal_ratio_mask,
@@ -31,6 +33,7 @@ from .masks import (
     local_snr_db,
     irm,
     lowpass_mask,
+    mask_label,
     oracle_mask,
     phase_sensitive_mask,
     polar_mask,
@@ -41,7 +44,7 @@ from .masks import (
     wiener_mask,
 )
 from .metrics import BSSEvalReferences, bss_eval, format_table, match_score, metrics_table, si_sdr, si_sdr_improvement, snr, stoi
-from .separation import apply_mask, oracle_separate, separate
+from .separation import apply_mask, oracle_separate, resynthesize, separate
 from .stft import STFTConfig, istft, magnitude_phase, stft
 
 __version__ = "0.1.0"
@@ -59,6 +62,8 @@ _LAZY_NAMES = {
 
 __all__ = [
     "SpecmaskInputError",
+    "DEFAULT_SR",
+    "MUSIC_CONFIG",
     "STFTConfig",
     "stft",
     "istft",
@@ -80,12 +85,15 @@ __all__ = [
     "decompress_mask",
     "bound_complex_mask",
     "oracle_mask",
+    "MASKS",
+    "mask_label",
     "ibm",
     "irm",
     "iam",
     "psm",
     "cirm",
     "apply_mask",
+    "resynthesize",
     "separate",
     "oracle_separate",
     "snr",

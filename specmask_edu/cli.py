@@ -13,22 +13,41 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["main", "run_demo", "warmup", "doctor", "find_notebooks_dir"]
+from . import masks, phase
+from ._defaults import DEFAULT_SR
+from ._validation import SpecmaskInputError, as_rng, check_number, check_output_files, check_sr
+from .audio import MAX_SNR_DB, load_audio, mix_at_snr, resample, save_audio
+from .edition import build_html_edition, find_notebooks_dir
+from .examples import list_examples, load_example
+from .metrics import format_table, metrics_table
+from .players import group_gain
+from .separation import resynthesize
+from .stft import STFTConfig, istft, stft
+
+__all__ = ["main", "run_demo", "warmup", "doctor", "find_notebooks_dir", "demo_files"]
 
 #: Masks of the demo, in the order of the article's script followed by the oracles.
 DEMO_MASKS = ("random_real", "random_complex", "ibm", "irm", "psm", "cirm")
 
 
+def demo_files(make_figure: bool = True) -> list[str]:
+    """The names of the files :func:`run_demo` writes into its output folder."""
+    names = [f"{name}.wav" for name in ("target", "mixture", *DEMO_MASKS)] + ["metrics.md"]
+    return names + (["demo.png"] if make_figure else [])
+
+
 def run_demo(out_dir="demo_output", input_path=None, speech="speech_female_1", noise="babble",
              snr_db: float = 0.0, n_fft: int = 2048, hop_length: int = 512, seed: int = 0,
-             sr: int = 16000, make_figure: bool = True) -> dict:
+             sr: int = DEFAULT_SR, make_figure: bool = True, overwrite: bool = False) -> dict:
     """Rebuild the source article's pipeline and compare it with oracle masks.
 
     1. Load a target (a bundled speech clip, or ``input_path``) and mix it with a bundled noise at
@@ -40,25 +59,24 @@ def run_demo(out_dir="demo_output", input_path=None, speech="speech_female_1", n
     4. Inverse STFT, one WAV per result (all scaled by one common gain so levels compare), a PNG
        figure of waveforms and spectrograms, and a metrics table.
 
+    Every argument, and the output folder, is checked before any work is done: the files of
+    :func:`demo_files` must not exist in ``out_dir`` yet unless ``overwrite=True``, and ``input_path`` is
+    never written over.
+
     Returns a dict with ``estimates``, ``table`` (metrics rows), ``gain``, ``files`` and ``figure``.
     """
-    from . import masks
-    from .audio import load_audio, mix_at_snr, save_audio
-    from .examples import load_example
-    from .metrics import format_table, metrics_table
-    from .separation import apply_mask
-    from .stft import STFTConfig, istft, stft
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    snr_db = check_number(snr_db, "snr_db", low=-MAX_SNR_DB, high=MAX_SNR_DB, unit="dB",
+                          hint="-10 to 20 dB are usual.")
+    rng = as_rng(seed, "seed")
+    sr = check_sr(sr)
     config = STFTConfig(n_fft=n_fft, hop_length=hop_length)
+    out = check_output_files(out_dir, demo_files(make_figure), overwrite=overwrite, protect=[input_path])
     target = load_audio(input_path, sr=sr) if input_path else load_example(speech, sr=sr)
     noise_signal = load_example(noise, sr=sr)
     mixture, interference = mix_at_snr(target, noise_signal, snr_db)
 
-    rng = np.random.default_rng(seed)
     S, Y = stft(target, config), stft(mixture, config)
-    magnitude, phase = np.abs(Y), np.angle(Y)
+    magnitude = np.abs(Y)
     mask_values = {
         # The article: real_mask = np.random.rand(*magnitude.shape); magnitude * real_mask * exp(j*phase)
         "random_real": masks.random_real_mask(magnitude.shape, rng=rng),
@@ -69,14 +87,12 @@ def run_demo(out_dir="demo_output", input_path=None, speech="speech_female_1", n
         "psm": masks.phase_sensitive_mask(S, Y),
         "cirm": masks.complex_ideal_ratio_mask(S, Y),
     }
-    estimates = {name: istft(apply_mask(Y, m), config, length=len(mixture)) for name, m in mask_values.items()}
-    # The article's real-mask line, kept literally to show that apply_mask does the same thing:
-    literal = istft(magnitude * mask_values["random_real"] * np.exp(1j * phase), config, length=len(mixture))
-    assert np.allclose(literal, estimates["random_real"])
+    # resynthesize applies a real mask as the article's magnitude * real_mask * exp(j*phase) does (the same
+    # product M * Y, computed without the detour through magnitude and phase; tests/test_cli.py checks it).
+    estimates = {name: resynthesize(Y, m, config, length=len(mixture)) for name, m in mask_values.items()}
 
     signals = {"target": target, "mixture": mixture, **estimates}
-    peak = max(float(np.max(np.abs(x))) for x in signals.values())
-    gain = min(1.0, 0.99 / peak) if peak > 0 else 1.0
+    gain = group_gain(signals)
     files = {name: save_audio(out / f"{name}.wav", gain * x, sr) for name, x in signals.items()}
 
     table = metrics_table({"mixture": mixture, **estimates}, target, mixture=mixture, sr=sr,
@@ -86,7 +102,7 @@ def run_demo(out_dir="demo_output", input_path=None, speech="speech_female_1", n
     if make_figure:
         figure_path = _demo_figure(out / "demo.png", signals, config, sr)
     return {"estimates": estimates, "table": table, "gain": gain, "files": files, "figure": figure_path,
-            "config": config, "sr": sr}
+            "config": config, "sr": sr, "masks": mask_values}
 
 
 DEMO_TITLES = {
@@ -94,17 +110,16 @@ DEMO_TITLES = {
     "mixture": "mixture (input)",
     "random_real": "random real mask (the article's np.random.rand on |Y|)",
     "random_complex": "random complex mask (the article's A·exp(jφ))",
-    "ibm": "oracle IBM",
-    "irm": "oracle IRM (β = 0.5)",
-    "psm": "oracle PSM (truncated to [0, 1])",
-    "cirm": "oracle cIRM = S / Y",
+    "ibm": f"oracle {masks.mask_label('ibm')}",
+    "irm": f"oracle {masks.mask_label('irm')} (β = 0.5)",
+    "psm": f"oracle {masks.mask_label('psm')} (truncated to [0, 1])",
+    "cirm": f"oracle {masks.mask_label('cirm')} = S / Y",
 }
 
 
 def _demo_figure(path, signals, config, sr):
     """One row per signal: waveform (at true level, shared axis) and spectrogram (shared dB range)."""
-    from . import plots
-    from .stft import stft
+    from . import plots  # matplotlib: loaded only when a figure is drawn
 
     fig, axes = plots.get_figure(None, len(signals), 2, figsize=(13, 1.75 * len(signals)), managed=False,
                                  gridspec_kw={"width_ratios": [1, 1.35]}, squeeze=False)
@@ -129,10 +144,6 @@ def warmup(verbose: bool = True) -> float:
     """Run every librosa code path the lessons use once, so numba compiles them now (10–20 s the
     first time in a fresh environment, cached on disk afterwards). Returns the seconds it took."""
     start = time.perf_counter()
-    from . import phase
-    from .audio import resample
-    from .stft import STFTConfig, istft, stft
-
     rng = np.random.default_rng(0)
     x = rng.standard_normal(16000) * 0.1
     for n_fft in (256, 512, 1024, 2048):
@@ -193,8 +204,6 @@ def doctor(stream=None) -> int:
     except Exception as err:  # noqa: BLE001
         line(False, "audio players", f"{type(err).__name__}: {err}")
     try:
-        import io
-
         import soundfile as sf
 
         buf = io.BytesIO()
@@ -203,8 +212,6 @@ def doctor(stream=None) -> int:
     except Exception as err:  # noqa: BLE001
         line(False, "reading and writing audio files", f"{err}")
     try:
-        from .examples import list_examples
-
         names = list_examples()
         line(len(names) > 0, "bundled example clips", f"{len(names)} clips")
     except Exception as err:  # noqa: BLE001
@@ -213,20 +220,6 @@ def doctor(stream=None) -> int:
     print(f"[info] lessons folder: {nb if nb else 'not found (clone the repository to get notebooks/)'}", file=stream)
     print("All good." if problems == 0 else f"{problems} problem(s) found; see the advice above.", file=stream)
     return problems
-
-
-def find_notebooks_dir(required: bool = True):
-    """The lessons folder: ./notebooks, or the repository's notebooks/ next to an editable install."""
-    candidates = [Path.cwd() / "notebooks", Path(__file__).resolve().parent.parent / "notebooks"]
-    for candidate in candidates:
-        if candidate.is_dir() and any(candidate.glob("*.ipynb")):
-            return candidate
-    if required:
-        raise SystemExit(
-            "Could not find the lessons (a notebooks/ folder). Run this command inside the cloned repository, "
-            "or pass --dir PATH."
-        )
-    return None
 
 
 def _browser_available() -> bool:
@@ -242,8 +235,6 @@ def _browser_available() -> bool:
 
 
 def _print_demo(result, out_dir):
-    from .metrics import format_table
-
     print(format_table(result["table"]))
     print(f"\nAll WAVs share one gain ({result['gain']:.3f}) so their levels compare.")
     print(f"Wrote {len(result['files'])} WAV files" + (", demo.png" if result["figure"] else "")
@@ -262,8 +253,10 @@ def main(argv=None) -> int:
     demo.add_argument("--snr", type=float, default=0.0, help="input SNR in dB (default 0)")
     demo.add_argument("--n-fft", type=int, default=2048, help="STFT frame length (article: 2048)")
     demo.add_argument("--hop-length", type=int, default=512, help="STFT hop (article: 512)")
-    demo.add_argument("--seed", type=int, default=0, help="seed of the random masks")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the random masks (a whole number >= 0)")
     demo.add_argument("--no-figure", action="store_true", help="skip the PNG figure")
+    demo.add_argument("--overwrite", action="store_true",
+                      help="replace result files (WAVs, metrics.md, demo.png) already in --out (never --input)")
     demo.add_argument("--list", action="store_true", help="list the bundled clips and exit")
 
     lab = sub.add_parser("lab", help="open JupyterLab on the lessons")
@@ -277,58 +270,66 @@ def main(argv=None) -> int:
     html_cmd.add_argument("--out", default="html", help="output folder (default: html)")
     html_cmd.add_argument("--dir", default=None, help="lessons folder (default: ./notebooks)")
     html_cmd.add_argument("--timeout", type=float, default=600, help="seconds one cell may run (default 600)")
+    html_cmd.add_argument("--overwrite", action="store_true", help="replace index.html and NN_*.html already in --out")
 
     args, extra = parser.parse_known_args(argv)
     if args.command != "lab" and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from ._validation import SpecmaskInputError
-
     try:
-        if args.command == "demo":
-            if args.list:
-                from .examples import list_examples
-
-                print("\n".join(list_examples()))
-                return 0
-            result = run_demo(args.out, input_path=args.input, speech=args.speech, noise=args.noise,
-                              snr_db=args.snr, n_fft=args.n_fft, hop_length=args.hop_length, seed=args.seed,
-                              make_figure=not args.no_figure)
-            _print_demo(result, args.out)
-            return 0
-        if args.command == "warmup":
-            warmup()
-            return 0
-        if args.command == "html":
-            from .edition import build_html_edition
-
-            build_html_edition(args.out, notebooks=args.dir, timeout=args.timeout)
-            print(f"Open {(Path(args.out) / 'index.html').resolve()} in a browser.")
-            return 0
-        if args.command == "doctor":
-            return 1 if doctor() else 0
-        if args.command == "lab":
-            folder = Path(args.dir) if args.dir else find_notebooks_dir()
-            if not args.no_browser and not _browser_available():
-                print("No web browser found on this machine, so here is the demo instead:\n")
-                result = run_demo("demo_output")
-                _print_demo(result, "demo_output")
-                print("\nTo use the lessons from another computer: specmask-edu lab --no-browser")
-                return 0
-            start = folder / "00_welcome.ipynb"
-            cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={folder}"]
-            if args.no_browser:
-                cmd.append("--no-browser")
-            if hasattr(os, "geteuid") and os.geteuid() == 0:
-                cmd.append("--allow-root")
-            if start.exists():
-                cmd.append(f"--LabApp.default_url=/lab/tree/{start.name}")
-            cmd += extra
-            import subprocess
-
-            return subprocess.call(cmd)
+        return _run(args, extra)
     except SpecmaskInputError as err:
         print(f"specmask-edu: {err}", file=sys.stderr)
         return 2
+
+
+def _free_folder(base: str) -> str:
+    """``base``, or ``base_2``, ``base_3``... : the first that does not exist or holds none of the demo's files."""
+    candidate, i = base, 1
+    while any((Path(candidate) / name).exists() for name in demo_files()) or Path(candidate).is_file():
+        i += 1
+        candidate = f"{base}_{i}"
+    return candidate
+
+
+def _run(args, extra) -> int:
+    """Run one parsed command; input errors propagate as SpecmaskInputError (``main`` prints them)."""
+    if args.command == "demo":
+        if args.list:
+            print("\n".join(list_examples()))
+            return 0
+        result = run_demo(args.out, input_path=args.input, speech=args.speech, noise=args.noise,
+                          snr_db=args.snr, n_fft=args.n_fft, hop_length=args.hop_length, seed=args.seed,
+                          make_figure=not args.no_figure, overwrite=args.overwrite)
+        _print_demo(result, args.out)
+        return 0
+    if args.command == "warmup":
+        warmup()
+        return 0
+    if args.command == "html":
+        build_html_edition(args.out, notebooks=args.dir, timeout=args.timeout, overwrite=args.overwrite)
+        print(f"Open {(Path(args.out) / 'index.html').resolve()} in a browser.")
+        return 0
+    if args.command == "doctor":
+        return 1 if doctor() else 0
+    if args.command == "lab":
+        folder = Path(args.dir) if args.dir else find_notebooks_dir()
+        if not args.no_browser and not _browser_available():
+            print("No web browser found on this machine, so here is the demo instead:\n")
+            out = _free_folder("demo_output")  # a new folder: never replaces an earlier demo's files
+            result = run_demo(out)
+            _print_demo(result, out)
+            print("\nTo use the lessons from another computer: specmask-edu lab --no-browser")
+            return 0
+        start = folder / "00_welcome.ipynb"
+        cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={folder}"]
+        if args.no_browser:
+            cmd.append("--no-browser")
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        if start.exists():
+            cmd.append(f"--LabApp.default_url=/lab/tree/{start.name}")
+        cmd += extra
+        return subprocess.call(cmd)
     return 0
 
 

@@ -32,8 +32,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._validation import SpecmaskInputError, check_number, check_output_files
+
 __all__ = ["build_html_edition", "lesson_info", "execute_notebook", "export_page", "compact_media",
-           "EditionPage", "DEFAULT_TIMEOUT"]
+           "EditionPage", "DEFAULT_TIMEOUT",
+           "find_notebooks_dir", "LessonsNotFoundError"]
 
 #: Seconds one cell may run before the build stops with an error.
 DEFAULT_TIMEOUT = 600
@@ -349,12 +352,30 @@ each explorer shows its result.</p>
 """
 
 
+class LessonsNotFoundError(SpecmaskInputError):
+    """No lessons folder (``notebooks/`` with ``*.ipynb`` files) was found; the message says where to look."""
+
+
+def find_notebooks_dir(required: bool = True):
+    """The lessons folder: ./notebooks, or the repository's notebooks/ next to an editable install.
+
+    Returns the folder, or ``None`` when there is none and ``required`` is False; raises
+    :class:`LessonsNotFoundError` (a :class:`SpecmaskInputError`) when ``required``.
+    """
+    candidates = [Path.cwd() / "notebooks", Path(__file__).resolve().parent.parent / "notebooks"]
+    for candidate in candidates:
+        if candidate.is_dir() and any(candidate.glob("*.ipynb")):
+            return candidate
+    if required:
+        raise LessonsNotFoundError(
+            "Could not find the lessons (a notebooks/ folder). Run this command inside the cloned repository, "
+            "or pass --dir PATH."
+        )
+    return None
+
+
 def _find_notebooks(notebooks) -> list[Path]:
-    from ._validation import SpecmaskInputError
-
     if notebooks is None:
-        from .cli import find_notebooks_dir
-
         notebooks = find_notebooks_dir()
     if isinstance(notebooks, (str, os.PathLike)):
         folder = Path(notebooks)
@@ -374,7 +395,7 @@ def _find_notebooks(notebooks) -> list[Path]:
 
 
 def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT, *, jobs: int | None = None,
-                       log=print) -> list[EditionPage]:
+                       log=print, overwrite: bool = False) -> list[EditionPage]:
     """Execute every lesson and write ``out_dir/NN_name.html`` for each plus ``out_dir/index.html``.
 
     Parameters
@@ -391,6 +412,9 @@ def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT
         single core).
     log : callable or None
         Receives progress lines (default ``print``; ``None`` for quiet).
+    overwrite : bool
+        Replace an existing ``index.html`` or ``NN_*.html`` in ``out_dir`` (default False: refused, before any
+        lesson runs, as is an ``out_dir`` that is a file or not writable).
 
     Returns
     -------
@@ -408,6 +432,9 @@ def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT
     from . import __version__
 
     paths = _find_notebooks(notebooks)
+    timeout = check_number(timeout, "timeout", low=0.0, low_open=True, unit="seconds",
+                           hint="It is how long one cell may run, e.g. 600.")
+    check_output_files(out_dir, ["index.html", *(f"{p.stem}.html" for p in paths)], overwrite=overwrite)
     jobs = max(1, int(jobs if jobs is not None else min(2, os.cpu_count() or 1)))
     executed = run_sync(_execute_all)(paths, timeout, jobs, log)
     out = Path(out_dir)

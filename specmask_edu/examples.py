@@ -21,13 +21,13 @@ import copy
 import difflib
 import functools
 import json
-import numbers
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from ._validation import SpecmaskInputError
+from ._validation import SpecmaskInputError, as_waveform, check_number, check_sr
+from .audio import load_audio, mix_at_snr, peak_gain
 
 __all__ = [
     "KINDS",
@@ -76,14 +76,6 @@ def _check_name(name) -> str:
         f"There is no bundled example called {name!r}.{hint} Available examples: {', '.join(sorted(clips))}. "
         "To use your own recording, call specmask_edu.load_audio(path) instead."
     )
-
-
-def _check_sr(sr) -> int:
-    if isinstance(sr, bool) or not isinstance(sr, numbers.Integral) or sr <= 0:
-        raise SpecmaskInputError(
-            f"`sr` is the sample rate in Hz and must be a positive whole number such as 16000, got {sr!r}."
-        )
-    return int(sr)
 
 
 def list_examples(kind: str | None = None, split: str | None = None) -> list[str]:
@@ -135,10 +127,8 @@ def load_example(name: str, sr: int = 16000) -> np.ndarray:
     >>> x.dtype, x.ndim                           # doctest: +SKIP
     (dtype('float64'), 1)
     """
-    from .audio import load_audio
-
     name = _check_name(name)
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     resource = resources.files(_DATA_PACKAGE).joinpath(_clips()[name]["file"])
     path = Path(str(resource))
     source = path if path.is_file() else resource.read_bytes()  # bytes when installed inside a zip
@@ -148,8 +138,6 @@ def load_example(name: str, sr: int = 16000) -> np.ndarray:
 def _as_signal(source, what: str, sr: int) -> tuple[np.ndarray, str | None]:
     if isinstance(source, str):
         return load_example(source, sr), source
-    from ._validation import as_waveform
-
     if isinstance(source, np.ndarray):
         return as_waveform(source, what), None
     raise SpecmaskInputError(
@@ -190,15 +178,12 @@ def load_mixture(speech="speech_female_1", noise="babble", snr_db: float = 0.0, 
         ``mixture == target + interference``), ``"sr"`` (int), ``"snr_db"`` (float), and the clip names
         ``"speech"`` and ``"noise"`` (None for arrays).
     """
-    from ._validation import check_finite_number
-    from .audio import mix_at_snr
-
-    sr = _check_sr(sr)
-    snr_db = check_finite_number(snr_db, "snr_db")
+    sr = check_sr(sr)
+    snr_db = check_number(snr_db, "snr_db", unit="dB")
     target, speech_name = _as_signal(speech, "speech", sr)
     interference, noise_name = _as_signal(noise, "noise", sr)
     if duration is not None:
-        d = check_finite_number(duration, "duration")
+        d = check_number(duration, "duration", unit="seconds")
         n = int(round(d * sr))
         if n < 1:
             raise SpecmaskInputError(f"`duration` must be a positive number of seconds, got {duration!r}.")
@@ -210,10 +195,7 @@ def load_mixture(speech="speech_female_1", noise="babble", snr_db: float = 0.0, 
         target = target[:n]
     mixture, scaled = mix_at_snr(target, interference, snr_db)
     if peak is not None:
-        p = check_finite_number(peak, "peak")
-        if not 0 < p <= 1:
-            raise SpecmaskInputError(f"`peak` must be in (0, 1] or None, got {peak!r}.")
-        gain = p / float(np.max(np.abs(mixture)))
+        gain = peak_gain(mixture, peak)
         target, scaled = target * gain, scaled * gain
         mixture = target + scaled
     return {
@@ -238,7 +220,7 @@ def load_band(sr: int = 16000, include_mixture: bool = True) -> dict:
         out (``include_mixture=False``) when you loop over the stems, e.g. for
         ``soft_masks([stft(s) for s in stems.values()])``.
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     stems = {stem: load_example(f"band_{stem}", sr) for stem in BAND_STEMS}
     n = min(x.size for x in stems.values())  # equal at 16 kHz; guards against resampling rounding
     stems = {k: v[:n] for k, v in stems.items()}

@@ -17,6 +17,10 @@ value instead (see each function's *Silent bins* note).
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
 
 from ._validation import (
@@ -40,6 +44,8 @@ __all__ = [
     "phase_sensitive_mask",
     "soft_masks",
     "hpss_masks",
+    "hpss_medians",
+    "hpss_soft_masks",
     "lowpass_mask",
     "polar_mask",
     "complex_ideal_ratio_mask",
@@ -48,6 +54,10 @@ __all__ = [
     "bound_complex_mask",
     "oracle_mask",
     "ORACLE_MASKS",
+    "MASKS",
+    "MaskInfo",
+    "mask_info",
+    "mask_label",
     "ibm",
     "irm",
     "iam",
@@ -245,8 +255,11 @@ def phase_sensitive_mask(target, mixture, truncate=(0.0, 1.0)) -> np.ndarray:
 
     .. math:: M_\mathrm{PSM} = \mathrm{Re}\left(\frac{S}{Y}\right) = \frac{|S|}{|Y|}\cos(\theta_S - \theta_Y)
 
-    It is the real mask that minimises :math:`|M Y - S|^2` in each bin, so it is the best a real mask
-    can do when the mixture phase is kept. Raw range: :math:`(-\infty, \infty)`; with
+    It is the real mask that minimises :math:`|M Y - S|^2` in each bin: the best real gain **per bin, in the
+    STFT domain**. It is not the best real mask for the waveform: the masked STFT is not consistent (lesson 01,
+    section 5), and a real mask fitted through the inverse STFT
+    (:func:`specmask_edu.separation.fit_real_mask`) reaches a clearly higher SNR (lesson 03, section 4).
+    Raw range: :math:`(-\infty, \infty)`; with
     ``truncate=(0, 1)`` (default) it is clipped to [0, 1] as in Erdogan et al. The raw PSMs of all
     sources of a mixture sum to exactly 1. Silent mixture bins (:math:`|Y| <` ``EPS``): 0.
 
@@ -338,22 +351,58 @@ def hpss_masks(mixture, margin: float = 1.0, kernel_size=17, power: float = 2.0)
     (harmonic_mask, percussive_mask) : two float64 arrays shaped like ``mixture``
     """
     Y = as_stft(mixture, "mixture")
+    margin, power = _check_margin_power(margin, power)
+    harmonic, percussive = hpss_medians(np.abs(Y), kernel_size)
+    return hpss_soft_masks(harmonic, percussive, margin, power)
+
+
+def _check_margin_power(margin, power):
     margin = check_finite_number(margin, "margin")
     if margin < 1.0:
         raise SpecmaskInputError(f"`margin` must be at least 1 (1 = the masks sum to one), got {margin}.")
     power = check_finite_number(power, "power")
     if power <= 0:
         raise SpecmaskInputError(f"`power` must be positive (2 is usual), got {power}.")
-    harmonic, percussive = _hpss_medians(np.abs(Y), kernel_size)
-    return _hpss_soft_masks(harmonic, percussive, margin, power)
+    return margin, power
 
 
-def _hpss_medians(magnitude, kernel_size):
-    """The two median-filtered spectrograms of HPSS: (along time, along frequency), as librosa computes them."""
+def hpss_medians(magnitude, kernel_size=17) -> tuple[np.ndarray, np.ndarray]:
+    r"""The two median-filtered spectrograms of HPSS, the first step of :func:`hpss_masks`.
+
+    .. math:: H = \operatorname{median}_\text{time}|Y|,\qquad P = \operatorname{median}_\text{freq}|Y|
+
+    computed with ``scipy.ndimage.median_filter`` (``mode="reflect"``), as ``librosa.decompose.hpss`` does.
+    They depend only on the magnitude and the kernel lengths, so an explorer computes them once per kernel
+    and re-weights them with :func:`hpss_soft_masks` for every margin and power. Taught in
+    ``notebooks/05_separating_instruments.ipynb``.
+
+    Parameters
+    ----------
+    magnitude : ndarray (freq, frames)
+        Mixture magnitude :math:`|Y|` (>= 0).
+    kernel_size : int or (int, int)
+        Median filter lengths (harmonic in frames, percussive in bins).
+
+    Returns
+    -------
+    (harmonic, percussive) : two arrays shaped like ``magnitude``, filtered along time and along frequency
+    """
+    magnitude = np.asarray(magnitude)
+    if magnitude.ndim != 2 or np.iscomplexobj(magnitude):
+        raise SpecmaskInputError(f"`magnitude` must be a real 2-D array (freq, frames), np.abs(Y); got shape "
+                                 f"{magnitude.shape} and dtype {magnitude.dtype}.")
     sizes = np.atleast_1d(kernel_size)
     if sizes.size not in (1, 2) or not all(isinstance(k, (int, np.integer)) and k >= 1 for k in sizes.tolist()):
         raise SpecmaskInputError(f"`kernel_size` must be a positive whole number or a pair of them, got {kernel_size!r}.")
     win_harm, win_perc = (int(sizes[0]), int(sizes[-1]))
+    n_freqs, n_frames = magnitude.shape
+    # A median longer than twice the data only repeats reflected copies; the cost grows with the kernel.
+    if win_harm > 2 * n_frames + 1 or win_perc > 2 * n_freqs + 1:
+        raise SpecmaskInputError(
+            f"`kernel_size` {kernel_size!r} is too long for this STFT of {n_frames} frames and {n_freqs} bins: "
+            f"the limit is {2 * n_frames + 1} frames (harmonic) and {2 * n_freqs + 1} bins (percussive), twice "
+            "the clip plus one. 17 or 31 are usual."
+        )
     from scipy.ndimage import median_filter
 
     harmonic = median_filter(magnitude, size=(1, win_harm), mode="reflect")
@@ -361,8 +410,18 @@ def _hpss_medians(magnitude, kernel_size):
     return harmonic, percussive
 
 
-def _hpss_soft_masks(harmonic, percussive, margin, power):
-    """Soft masks from the two medians (``librosa.util.softmask``, as in ``librosa.decompose.hpss``)."""
+def hpss_soft_masks(harmonic, percussive, margin: float = 1.0, power: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""Harmonic and percussive soft masks from the two medians of :func:`hpss_medians`.
+
+    .. math:: M_H = \frac{H^p}{H^p + (\mu P)^p},\qquad M_P = \frac{P^p}{P^p + (\mu H)^p}
+
+    with margin :math:`\mu \ge 1` and power :math:`p > 0`, computed by ``librosa.util.softmask`` as in
+    ``librosa.decompose.hpss(..., mask=True)`` (with ``margin=1`` a bin where both are zero is split
+    half and half, so the masks sum to one). Range [0, 1]. ``hpss_masks(Y, margin, kernel_size, power)``
+    equals ``hpss_soft_masks(*hpss_medians(abs(Y), kernel_size), margin, power)``. Taught in
+    ``notebooks/05_separating_instruments.ipynb``.
+    """
+    margin, power = _check_margin_power(margin, power)
     import librosa
 
     split_zeros = margin == 1.0
@@ -508,15 +567,30 @@ def decompress_mask(compressed, K: float = 10.0, C: float = 0.1) -> np.ndarray:
     return _inverse(Mc.astype(np.float64))
 
 
-def bound_complex_mask(mask) -> np.ndarray:
-    r"""Bound a complex mask's magnitude below 1, keeping its phase.
+def bound_complex_mask(mask, method: str = "tanh") -> np.ndarray:
+    r"""Bound a complex mask's magnitude to at most 1, keeping its phase.
 
-    .. math:: M_b = \tanh(|M|)\, e^{j \angle M}
+    .. math::
 
-    Range: :math:`|M_b| < 1` (in float64, :math:`\tanh` rounds to exactly 1 once :math:`|M| > 19`, so
-    computed values are :math:`\le 1`). The bounded mask of Hu et al. (DCCRN, 2020) keeps the phase rotation of
-    the cIRM but can no longer amplify, which costs accuracy in bins where target and interference
-    cancel (:math:`|S| > |Y|`). Zero stays zero.
+        M_b = \tanh(|M|)\, e^{j \angle M} \quad (\texttt{method="tanh"}), \qquad
+        M_b = \min(|M|, 1)\, e^{j \angle M} \quad (\texttt{method="clip"})
+
+    Range: :math:`|M_b| \le 1` (``"tanh"``: below 1, reached in float64 once :math:`|M| > 19`). Zero stays
+    zero; the phase is never changed.
+
+    The two are not the same bound. ``"tanh"`` is the output layer of DCCRN (Hu et al., 2020): it squashes a
+    **network's output**, whose magnitude the network learns to push where it needs it. Applied to the oracle
+    cIRM it shrinks **every** bin, not only those with :math:`|M| > 1`: :math:`\tanh 1 = 0.76`,
+    :math:`\tanh 0.5 = 0.46`. On lesson 04's clip (0 dB babble) the estimate comes out about 2.4 dB too quiet,
+    so its SNR (12.1 dB) is no better than the truncated PSM's, while its SI-SDR (21.4 dB), which ignores the
+    overall level, stays high. ``"clip"`` caps the magnitude at 1 and leaves every other bin exact: it costs
+    accuracy only where :math:`|M| > 1` (target and interference partly cancel, :math:`|S| > |Y|`), and on the
+    same clip reaches about 19.7 dB SNR (20.5 dB SI-SDR). Taught in ``notebooks/04_complex_masks.ipynb``.
+
+    Parameters
+    ----------
+    mask : complex (or real) ndarray
+    method : ``"tanh"`` (default) or ``"clip"``
 
     References
     ----------
@@ -524,37 +598,119 @@ def bound_complex_mask(mask) -> np.ndarray:
     enhancement. Interspeech.
     """
     M = as_mask(mask)
-    return np.tanh(np.abs(M)) * np.exp(1j * np.angle(M))
+    magnitude = np.abs(M)
+    if method == "tanh":
+        bounded = np.tanh(magnitude)
+    elif method == "clip":
+        bounded = np.minimum(magnitude, 1.0)
+    else:
+        raise SpecmaskInputError(
+            f"`method` must be 'tanh' (DCCRN's squashing, shrinks every bin) or 'clip' (caps |M| at 1, "
+            f"keeps every other bin), got {method!r}."
+        )
+    return bounded * np.exp(1j * np.angle(M))
 
 
 # --------------------------------------------------------------------------- registry
 
-#: Oracle masks by short name: each takes ``(target, mixture, **params)``.
-ORACLE_MASKS = {
-    "ibm": ideal_binary_mask,
-    "irm": ideal_ratio_mask,
-    "wiener": wiener_mask,
-    "iam": ideal_amplitude_mask,
-    "psm": phase_sensitive_mask,
-    "psm_raw": lambda target, mixture: phase_sensitive_mask(target, mixture, truncate=None),
-    "cirm": complex_ideal_ratio_mask,
-    "cirm_bounded": lambda target, mixture: bound_complex_mask(complex_ideal_ratio_mask(target, mixture)),
+
+@dataclass(frozen=True)
+class MaskInfo:
+    """One entry of the mask registry :data:`MASKS`.
+
+    Attributes
+    ----------
+    name : str
+        Short name used in code (``oracle_mask(name, ...)``, ``oracle_separate(..., mask=name)``).
+    label : str
+        Display label for tables, legends and explorers (``"IRM"``, ``"cIRM"``...).
+    kind : str
+        ``"real"`` (scales the magnitude, keeps the mixture phase) or ``"complex"`` (also rotates the phase).
+    value_range : str
+        The mask's range, e.g. ``"[0, 1]"``, ``"{0, 1}"``, ``"[0, inf)"``, ``"|M| < 1"``.
+    function : callable
+        Oracle masks: ``function(target_stft, mixture_stft, **params)``; random masks:
+        ``function(shape, rng=None)``.
+    params : tuple of str
+        Keyword parameters the function accepts (``("lc_db",)`` for the IBM).
+    oracle : bool
+        True for masks computed from the true target (the oracles), False for the random baselines.
+    """
+
+    name: str
+    label: str
+    kind: str
+    value_range: str
+    function: Callable
+    params: tuple = ()
+    oracle: bool = True
+
+
+def _psm_raw(target, mixture):
+    return phase_sensitive_mask(target, mixture, truncate=None)
+
+
+def _cirm_bounded(target, mixture):
+    return bound_complex_mask(complex_ideal_ratio_mask(target, mixture))
+
+
+#: Every mask of the course by short name: label, real/complex, range and function. Tables, plots, the
+#: separation helpers and the explorers take their names and labels from here.
+MASKS = {
+    info.name: info
+    for info in (
+        MaskInfo("random_real", "random real", "real", "[0, 1)", random_real_mask, ("rng",), oracle=False),
+        MaskInfo("random_complex", "random complex", "complex", "|M| < 1", random_complex_mask, ("rng",),
+                 oracle=False),
+        MaskInfo("ibm", "IBM", "real", "{0, 1}", ideal_binary_mask, ("lc_db",)),
+        MaskInfo("irm", "IRM", "real", "[0, 1]", ideal_ratio_mask, ("beta",)),
+        MaskInfo("wiener", "Wiener", "real", "[0, 1]", wiener_mask),
+        MaskInfo("iam", "IAM", "real", "[0, inf)", ideal_amplitude_mask),
+        MaskInfo("psm", "PSM", "real", "[0, 1]", phase_sensitive_mask, ("truncate",)),
+        MaskInfo("psm_raw", "raw PSM", "real", "(-inf, inf)", _psm_raw),
+        MaskInfo("cirm", "cIRM", "complex", "unbounded", complex_ideal_ratio_mask),
+        MaskInfo("cirm_bounded", "bounded cIRM", "complex", "|M| < 1", _cirm_bounded),
+    )
 }
+
+#: Oracle masks by short name: each takes ``(target, mixture, **params)`` (the oracle entries of :data:`MASKS`).
+ORACLE_MASKS = {name: info.function for name, info in MASKS.items() if info.oracle}
+
+
+def mask_info(name: str) -> MaskInfo:
+    """The registry entry of a mask by its short name (case-insensitive), or an error naming the choices."""
+    key = name.lower() if isinstance(name, str) else name
+    if key not in MASKS:
+        close = difflib.get_close_matches(key, MASKS, n=1) if isinstance(key, str) else []
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise SpecmaskInputError(f"Unknown mask {name!r}. Choose one of {sorted(MASKS)}.{hint}")
+    return MASKS[key]
+
+
+def mask_label(name: str) -> str:
+    """Display label of a mask by short name (``mask_label("cirm") == "cIRM"``)."""
+    return mask_info(name).label
 
 
 def oracle_mask(name: str, target, mixture, **params) -> np.ndarray:
     """Compute an oracle mask by its short name (``"ibm"``, ``"irm"``, ``"wiener"``, ``"iam"``,
-    ``"psm"``, ``"psm_raw"``, ``"cirm"``, ``"cirm_bounded"``), passing ``params`` on
-    (``lc_db`` for IBM, ``beta`` for IRM...).
+    ``"psm"``, ``"psm_raw"``, ``"cirm"``, ``"cirm_bounded"``; see :data:`MASKS`), passing ``params`` on
+    (``lc_db`` for IBM, ``beta`` for IRM, ``truncate`` for PSM); a parameter the mask does not take is refused.
     """
-    key = str(name).lower()
-    if key not in ORACLE_MASKS:
-        import difflib
-
-        close = difflib.get_close_matches(key, ORACLE_MASKS, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise SpecmaskInputError(f"Unknown mask {name!r}. Choose one of {sorted(ORACLE_MASKS)}.{hint}")
-    return ORACLE_MASKS[key](target, mixture, **params)
+    info = mask_info(name)
+    if not info.oracle:
+        raise SpecmaskInputError(
+            f"{name!r} is not an oracle mask (it needs no target). Choose one of {sorted(ORACLE_MASKS)}, or call "
+            f"{info.function.__name__}(Y.shape, rng=...) for the random baseline."
+        )
+    unknown = sorted(set(params) - set(info.params))
+    if unknown:
+        takes = f"takes only {', '.join(info.params)}" if info.params else "takes no parameters"
+        raise SpecmaskInputError(
+            f"The {info.label} mask ({info.name!r}) {takes}, not {', '.join(unknown)}. "
+            "(beta is the IRM's exponent, lc_db the IBM's local criterion.)"
+        )
+    return info.function(target, mixture, **params)
 
 
 # Short aliases (the full names above are the documented ones).

@@ -1,7 +1,7 @@
 r"""How good is a separated signal? (taught in ``notebooks/06_evaluating_separation.ipynb``).
 
 All metrics take the **estimate first and the reference second**, as 1-D waveforms of the same length,
-and return decibels (dB), except STOI (0 to 1).
+and return decibels (dB), except STOI (no unit; -1 to 1, in practice about 0.4 to 1 for speech).
 
 * :func:`snr` — plain signal-to-noise ratio; punishes any change of level.
 * :func:`si_sdr` — scale-invariant SDR (Le Roux et al., 2019); ignores the estimate's overall gain.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import SpecmaskInputError, as_waveform
+from ._validation import SpecmaskInputError, as_waveform, check_sr
 
 __all__ = [
     "DB_LIMIT",
@@ -282,10 +282,14 @@ def _as_list(x, name):
 
 
 def stoi(estimate, reference, sr: int, extended: bool = False) -> float:
-    """Short-time objective intelligibility, 0 (unintelligible) to 1, computed by ``pystoi``.
+    """Short-time objective intelligibility (STOI), computed by ``pystoi``: a number in [-1, 1].
 
-    Correlates short-time (384 ms) band envelopes of estimate and reference after resampling to
-    10 kHz; ``extended=True`` gives ESTOI (Jensen & Taal, 2016). Needs at least about 0.4 s of speech.
+    The average correlation of short-time (384 ms) one-third-octave band envelopes of estimate and reference,
+    after resampling to 10 kHz, so its range is that of a correlation, [-1, 1] (near 1: the envelopes agree;
+    typical noisy or processed speech scores between about 0.4 and 1). It is a **correlate** of
+    intelligibility: Taal et al. (2011) map it to the share of words listeners understand with a fitted
+    logistic curve, so it ranks conditions but is not a percentage of words. ``extended=True`` gives ESTOI
+    (Jensen & Taal, 2016). Needs at least about 0.4 s of speech.
 
     References
     ----------
@@ -293,8 +297,7 @@ def stoi(estimate, reference, sr: int, extended: bool = False) -> float:
     prediction of time-frequency weighted noisy speech. IEEE TASLP 19(7).
     """
     est, ref = _pair(estimate, reference)
-    if not isinstance(sr, (int, np.integer)) or sr <= 0:
-        raise SpecmaskInputError(f"`sr` must be the sample rate in Hz as a positive integer, got {sr!r}.")
+    sr = check_sr(sr)
     if ref.size < int(0.4 * sr):
         raise SpecmaskInputError(f"STOI needs at least 0.4 s of audio; got {ref.size / sr:.2f} s.")
     import warnings

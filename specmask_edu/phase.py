@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import SpecmaskInputError, as_rng, as_stft, as_waveform, check_finite_number, check_positive_int
+from ._validation import (
+    SpecmaskInputError,
+    as_rng,
+    as_stft,
+    as_waveform,
+    check_int,
+    check_number,
+    check_positive_int,
+)
+from .masks import polar_mask
 from .stft import STFTConfig, _as_config, istft, stft
 
 __all__ = [
@@ -46,7 +55,7 @@ def combine_magnitude_phase(magnitude, phase) -> np.ndarray:
     phi = np.asarray(phase, dtype=np.float64)
     if phi.shape != M.shape:
         raise SpecmaskInputError(f"`phase` has shape {phi.shape} but `magnitude` has {M.shape}; they must match.")
-    return M * np.exp(1j * phi)
+    return polar_mask(M, phi)  # the same product as a polar mask A e^{j phi}
 
 
 def zero_phase(shape) -> np.ndarray:
@@ -105,8 +114,8 @@ def swap_phases(a, b, config: STFTConfig | None = None) -> tuple[np.ndarray, np.
     if a.shape != b.shape:
         raise SpecmaskInputError(f"`a` has {a.size} samples, `b` has {b.size}; trim them to the same length.")
     A, B = stft(a, config), stft(b, config)
-    ab = istft(np.abs(A) * np.exp(1j * np.angle(B)), config, length=len(a))
-    ba = istft(np.abs(B) * np.exp(1j * np.angle(A)), config, length=len(a))
+    ab = istft(combine_magnitude_phase(np.abs(A), np.angle(B)), config, length=len(a))
+    ba = istft(combine_magnitude_phase(np.abs(B), np.angle(A)), config, length=len(a))
     return ab, ba
 
 
@@ -155,12 +164,9 @@ def griffin_lim(magnitude, n_iter: int = 32, initial_phase="zero", config: STFTC
     """
     config = _as_config(config)
     S = _as_magnitude(magnitude)
-    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 0:
-        raise SpecmaskInputError(f"`n_iter` must be a whole number >= 0, got {n_iter!r}.")
-    momentum = check_finite_number(momentum, "momentum")
-    if not 0.0 <= momentum < 1.0:
-        raise SpecmaskInputError(f"`momentum` must be in [0, 1) (0.99 is fast Griffin-Lim, 0 the original), "
-                                 f"got {momentum!r}.")
+    n_iter = check_int(n_iter, "n_iter", low=0)
+    momentum = check_number(momentum, "momentum", low=0.0, high=1.0, high_open=True,
+                            hint="0.99 is fast Griffin-Lim, 0 the original.")
     if isinstance(initial_phase, str):
         if initial_phase == "zero":
             phi = zero_phase(S.shape)

@@ -24,7 +24,8 @@ import html as _html
 
 import numpy as np
 
-from ._validation import SpecmaskInputError, as_waveform
+from ._validation import SpecmaskInputError, as_waveform, check_number, check_sr
+from .audio import rms
 
 __all__ = [
     "PLAYBACK_PEAK",
@@ -57,8 +58,7 @@ def group_gain(signals, peak: float = PLAYBACK_PEAK) -> float:
     -------
     float in (0, 1]
     """
-    if not 0.0 < float(peak) <= 1.0:
-        raise SpecmaskInputError(f"`peak` must be in (0, 1], got {peak}.")
+    peak = check_number(peak, "peak", low=0.0, high=1.0, low_open=True)
     values = signals.values() if isinstance(signals, dict) else signals
     top = max((float(np.max(np.abs(as_waveform(x, "signal")))) for x in values), default=0.0)
     if top <= 1.0:
@@ -71,8 +71,6 @@ def level_dbfs(x) -> float:
 
     A full-scale sine reads -3.0 dBFS; a silent clip reads -200 dBFS (not ``-inf``).
     """
-    from .audio import rms
-
     value = rms(x)
     return 20.0 * np.log10(value) if value > 0 else _SILENT_DB
 
@@ -98,7 +96,9 @@ def audio(x, sr: int, gain: float = 1.0):
     from IPython.display import Audio
 
     x = as_waveform(x, "x")
-    y = x * float(gain)
+    sr = check_sr(sr)
+    gain = check_number(gain, "gain", low=0.0)
+    y = x * gain
     top = float(np.max(np.abs(y)))
     if top > 1.0:
         raise SpecmaskInputError(
@@ -106,7 +106,7 @@ def audio(x, sr: int, gain: float = 1.0):
             f"player_table({{'name': x}}, sr) (it turns a whole group down together), or pass "
             f"gain={PLAYBACK_PEAK / np.max(np.abs(x)):.3g}."
         )
-    return Audio(y, rate=int(sr), normalize=False)
+    return Audio(y, rate=sr, normalize=False)
 
 
 def _fmt_db(value):
@@ -132,7 +132,7 @@ class PlayerTable:
 
     def __init__(self, signals: dict, sr: int, gain: float, title: str | None = None):
         self.signals = signals
-        self.sr = int(sr)
+        self.sr = check_sr(sr)
         self.gain = float(gain)
         self.title = title
         self.levels = {k: (level_dbfs(x), peak_dbfs(x)) for k, x in signals.items()}
@@ -212,18 +212,15 @@ def player_table(signals: dict, sr: int, gain: float | None = None, peak: float 
     if not isinstance(signals, dict) or not signals:
         raise SpecmaskInputError("`signals` must be a non-empty dict {label: waveform}.")
     signals = {str(k): as_waveform(v, f"signals[{k!r}]") for k, v in signals.items()}
-    if not isinstance(sr, (int, np.integer)) or sr <= 0:
-        raise SpecmaskInputError(f"`sr` must be the sample rate in Hz (a positive integer), got {sr!r}.")
+    sr = check_sr(sr)
     if gain is None:
         gain = group_gain(signals, peak)
     else:
-        gain = float(gain)
-        if not gain > 0:
-            raise SpecmaskInputError(f"`gain` must be positive, got {gain}.")
+        gain = check_number(gain, "gain", low=0.0, low_open=True)
         top = max(float(np.max(np.abs(x))) for x in signals.values()) * gain
         if top > 1.0:
             raise SpecmaskInputError(
                 f"With gain={gain:g} the loudest clip peaks at {top:.3f} and would clip; leave gain=None "
                 "to let the table choose one gain for the group."
             )
-    return PlayerTable(signals, int(sr), gain, title)
+    return PlayerTable(signals, sr, gain, title)

@@ -8,6 +8,12 @@ Every ``plot_*`` function
   explorer in :mod:`specmask_edu.widgets` can change the picture in place with ``set_data`` instead of
   drawing a new figure on every slider move.
 
+Every figure of a lesson is shown with :func:`show` (``plots.show(handle, alt="what it shows and the point
+it makes")``): it renders the figure to PNG itself, so it appears under any matplotlib backend (also with
+``MPLBACKEND=Agg``), carries its text alternative (an ``<img alt>`` for JupyterLab, Notebook 7, Colab and
+the HTML edition; ``alt`` in the output metadata; the text itself for consoles and logs), and closes
+the pyplot figure so the inline backend does not show it a second time.
+
 Figures never pile up: without ``ax`` a function draws into :func:`get_figure`, which reuses (clears)
 the pyplot figure of the same ``name`` instead of opening another one. Explorers use
 ``get_figure(managed=False)``: a figure that pyplot does not track at all, rendered to PNG with
@@ -25,11 +31,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import SpecmaskInputError, as_waveform
+from ._validation import SpecmaskInputError, as_waveform, check_sr
 from .stft import STFTConfig, _as_config
 
 __all__ = [
     "DB_RANGE",
+    "show",
+    "image_bundle",
     "get_figure",
     "close_figure",
     "figure_to_png",
@@ -40,6 +48,7 @@ __all__ = [
     "plot_spectrogram",
     "plot_mask",
     "plot_complex_mask",
+    "plot_magnitude_phase",
     "plot_color_wheel",
     "plot_phase",
     "plot_waveforms",
@@ -49,6 +58,8 @@ __all__ = [
     "ComplexMaskHandle",
     "WaveformHandle",
     "MetricsHandle",
+    "AxesHandle",
+    "MagnitudePhaseHandle",
 ]
 
 #: Default colour range of every spectrogram, in dB re a full-scale sine.
@@ -65,6 +76,8 @@ ROLE_COLORS = {
     "removed": "#2ca02c",
 }
 _CYCLE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+# Lines of a sweep also differ by marker shape, so they can be told apart without colour.
+_MARKERS = ["o", "s", "D", "v", "P", "X", "*", "h"]
 
 
 # --------------------------------------------------------------------------- figures
@@ -166,6 +179,114 @@ def canvas_to_bytes(canvas, fmt: str = "png", compress_level: int = 1, quality: 
     else:
         image.save(out, format="png", compress_level=int(compress_level))
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------- showing a figure
+
+#: Descriptions that say nothing about the picture (``show`` refuses them as alt text).
+_EMPTY_ALT = {"figure", "plot", "image", "picture", "chart", "graph", "fig", "img", "spectrogram", "mask"}
+
+
+def _check_alt(alt) -> str:
+    if not isinstance(alt, str) or not alt.strip():
+        raise SpecmaskInputError(
+            "Give the figure a text alternative: show(fig, alt=\"what it shows and the point it makes\"), "
+            "e.g. alt=\"Spectrogram of the mixture: the speech harmonics stand out above the babble below 1 kHz\". "
+            "Screen-reader users and the HTML edition read it instead of the picture."
+        )
+    alt = " ".join(alt.split())
+    if alt.lower().strip(" .") in _EMPTY_ALT:
+        raise SpecmaskInputError(
+            f"alt={alt!r} says nothing about this picture: describe what it shows and the point it makes "
+            "(what is on the axes, and what the reader should notice)."
+        )
+    return alt
+
+
+def _figure_of(fig_or_handle):
+    """The matplotlib Figure behind a Figure, a plot handle (``.fig``), an Axes or an array of Axes."""
+    from matplotlib.figure import Figure, SubFigure
+
+    obj = fig_or_handle
+    if isinstance(obj, np.ndarray) and obj.size:
+        obj = obj.flat[0]
+    elif isinstance(obj, (list, tuple)) and obj:
+        obj = obj[0]
+    fig = obj if isinstance(obj, Figure) else (getattr(obj, "fig", None) or getattr(obj, "figure", None))
+    while isinstance(fig, SubFigure):
+        fig = fig.figure
+    if not isinstance(fig, Figure):
+        raise SpecmaskInputError(
+            f"show() needs a figure, a plot handle (what plots.plot_* returns) or axes, got {type(fig_or_handle).__name__}."
+        )
+    return fig
+
+
+def image_bundle(image: bytes, alt: str, mime: str = "image/png", width: int | None = None) -> tuple[dict, dict]:
+    """The display data of one picture with its text alternative: ``(data, metadata)`` for
+    ``IPython.display.display(data, metadata=metadata, raw=True)``.
+
+    * ``text/html``: ``<img alt="...">`` with the picture inline; JupyterLab, Notebook 7, Colab, VS Code
+      and nbconvert prefer it, so screen readers get the alt text there;
+    * ``image/png`` (or ``image/jpeg``) with ``{"alt": ...}`` in its metadata, for viewers that show only
+      images (the HTML edition writes that ``alt`` out as well);
+    * ``text/plain``: the alt text itself, for consoles and CI logs.
+
+    ``width`` (CSS pixels) fixes the shown width; by default the picture keeps its size but never gets
+    wider than the output area.
+    """
+    import base64
+    import html
+
+    alt = _check_alt(alt)
+    b64 = base64.b64encode(bytes(image)).decode("ascii")
+    size = f' width="{int(width)}"' if width else ""
+    tag = (f'<img src="data:{mime};base64,{b64}" alt="{html.escape(alt, quote=True)}"{size} '
+           'style="max-width:100%;height:auto">')
+    meta = {"alt": alt}
+    if width:
+        meta["width"] = int(width)
+    return {"text/html": tag, mime: b64, "text/plain": f"[figure] {alt}"}, {mime: meta}
+
+
+def show(fig_or_handle, alt: str, *, dpi: float | None = None, close: bool = True) -> None:
+    """Show a figure in the notebook with its text alternative, whatever the matplotlib backend.
+
+    The figure is rendered to PNG here (``bbox_inches="tight"``, as the inline backend does) and displayed
+    with :func:`image_bundle`, so it appears also under ``MPLBACKEND=Agg``, where ``plt.show()`` shows
+    nothing. Then the pyplot figure is closed (``close=True``) so the inline backend does not draw it a
+    second time at the end of the cell. Returns ``None`` (nothing is echoed below the cell).
+
+    Parameters
+    ----------
+    fig_or_handle : Figure, plot handle, Axes or array of Axes
+        What a ``plot_*`` function returned, or the figure of :func:`get_figure`.
+    alt : str
+        The text alternative: what the figure shows and the point it makes, in a sentence or two
+        (not "figure"). Read by screen readers and written into the HTML edition.
+    dpi : float, optional
+        Resolution of the PNG (default: the figure's own).
+
+    Used in every lesson (``notebooks/00_welcome.ipynb`` onwards).
+    """
+    import io
+
+    from IPython.display import display
+
+    alt = _check_alt(alt)
+    fig = _figure_of(fig_or_handle)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi if dpi is not None else fig.dpi, bbox_inches="tight",
+                facecolor="white")
+    data, metadata = image_bundle(out.getvalue(), alt)
+    from IPython import get_ipython
+
+    if get_ipython() is None:  # a plain Python script or console: the text alternative, not a page of base64
+        print(data["text/plain"])
+    else:
+        display(data, metadata=metadata, raw=True)
+    if close:
+        close_figure(fig)
 
 
 # --------------------------------------------------------------------------- conversions
@@ -277,6 +398,7 @@ def _as_2d(X, name):
 def _extent(shape, sr, config):
     """imshow extent (left, right, bottom, top) in seconds and Hz, pixels centred on frames/bins."""
     n_freqs, n_frames = shape
+    sr = check_sr(sr)
     if n_freqs != config.n_freqs:
         raise SpecmaskInputError(
             f"The array has {n_freqs} frequency rows but config.n_fft={config.n_fft} gives {config.n_freqs}. "
@@ -413,6 +535,39 @@ class MetricsHandle:
         return self
 
 
+class AxesHandle:
+    """What :func:`plot_sweep` and :func:`plot_color_wheel` return: ``.fig``, ``.ax`` and the drawn
+    ``.artists`` (lines or the wheel image), like every other plot handle."""
+
+    def __init__(self, ax, artists=()):
+        self.ax = ax
+        self.fig = ax.figure
+        self.artists = list(artists)
+
+
+class MagnitudePhaseHandle:
+    """What :func:`plot_magnitude_phase` returns: ``.magnitude`` and ``.phase`` (two
+    :class:`SpectrogramHandle`), ``.axes``, ``.fig`` and ``update(mask)``."""
+
+    def __init__(self, magnitude, phase):
+        self.magnitude = magnitude
+        self.phase = phase
+        self.axes = [magnitude.ax, phase.ax]
+        self.ax = magnitude.ax
+        self.fig = magnitude.fig
+
+    @property
+    def artists(self) -> list:
+        return self.magnitude.artists + self.phase.artists
+
+    def update(self, mask, config: STFTConfig | None = None):
+        """Show a new complex mask (same shape rules as :meth:`SpectrogramHandle.update`)."""
+        M = _as_2d(mask, "mask")
+        self.magnitude.update(np.abs(M), config)
+        self.phase.update(np.angle(M), config)
+        return self
+
+
 def _place_label(ax, text, value, fmt):
     """Write ``value`` at the end of its bar, kept inside the axes when the bar leaves the range."""
     low, high = ax.get_ylim()
@@ -524,14 +679,20 @@ def plot_mask(mask, sr: float = 16000, config: STFTConfig | None = None, ax=None
     return SpectrogramHandle(ax, image, cb, transform, sr, config)
 
 
-def plot_color_wheel(ax, max_magnitude: float = 1.0, resolution: int = 101):
-    """Draw the legend of :func:`complex_to_rgb` into ``ax``: angle = phase, distance from centre = magnitude."""
+def plot_color_wheel(ax=None, max_magnitude: float = 1.0, resolution: int = 101) -> AxesHandle:
+    """Draw the legend of :func:`complex_to_rgb` into ``ax``: angle = phase, distance from centre = magnitude.
+
+    The wheel is read by hue; :func:`plot_magnitude_phase` shows the same information without hue.
+    Returns an :class:`AxesHandle` (``.ax``, ``.fig``, ``.artists`` = the wheel image).
+    """
+    if ax is None:
+        _, ax = get_figure(None, figsize=(2.4, 2.4))
     r = np.linspace(-1.0, 1.0, resolution)
     re, im = np.meshgrid(r, r)
     z = (re + 1j * im) * max_magnitude
     rgb = complex_to_rgb(z, max_magnitude)
     alpha = (np.abs(re + 1j * im) <= 1.0).astype(float)
-    ax.imshow(np.dstack([rgb, alpha]), origin="lower", extent=(-1, 1, -1, 1), interpolation="bilinear")
+    wheel = ax.imshow(np.dstack([rgb, alpha]), origin="lower", extent=(-1, 1, -1, 1), interpolation="bilinear")
     ax.set_xlim(-1.45, 1.45)
     ax.set_ylim(-1.45, 1.45)
     ax.set_aspect("equal")
@@ -539,7 +700,7 @@ def plot_color_wheel(ax, max_magnitude: float = 1.0, resolution: int = 101):
     for angle, label in ((0, "0"), (np.pi / 2, "π/2"), (np.pi, "±π"), (-np.pi / 2, "-π/2")):
         ax.text(1.25 * np.cos(angle), 1.25 * np.sin(angle), label, ha="center", va="center", fontsize=7)
     ax.set_title(f"phase (hue)\n|M| 0→{max_magnitude:g} (centre→rim)", fontsize=7)
-    return ax
+    return AxesHandle(ax, [wheel])
 
 
 def plot_complex_mask(mask, sr: float = 16000, config: STFTConfig | None = None, ax=None, title: str | None = None,
@@ -603,6 +764,56 @@ def plot_phase(X, sr: float = 16000, config: STFTConfig | None = None, ax=None, 
     return SpectrogramHandle(ax, image, cb, transform, sr, config)
 
 
+def plot_magnitude_phase(mask, sr: float = 16000, config: STFTConfig | None = None, axes=None,
+                         title: str | None = None, max_magnitude: float = 1.0, fmax: float | None = None,
+                         cmap_magnitude: str = "viridis", cmap_phase: str = "twilight") -> MagnitudePhaseHandle:
+    r"""A complex mask without hue: its magnitude :math:`|M|` and its phase :math:`\angle M` side by side.
+
+    The hue-free companion of :func:`plot_complex_mask`, for readers who cannot tell hues apart
+    (simulated deuteranopia folds the colour wheel into yellow and blue) and for grey-scale print:
+
+    * left, :math:`|M|` on ``viridis`` from 0 to ``max_magnitude`` (dark = removed, bright = kept);
+      larger values show in the end colour and the colour bar gets a pointed end;
+    * right, :math:`\angle M` in radians on ``twilight``, a perceptually uniform cyclic map whose
+      *lightness* alone tells how far the mask rotates: dark = no rotation (0), light = half a turn (±π);
+      the sign is blue (negative) against red-brown (positive), a contrast that red-green colour vision
+      deficiencies keep.
+
+    Taught in ``notebooks/04_complex_masks.ipynb`` next to the colour-wheel picture.
+
+    Parameters
+    ----------
+    mask : complex ndarray (freq, frames)
+    axes : two Axes, optional
+        Where to draw magnitude and phase; default a new figure with two panels.
+    max_magnitude : float
+        Top of the magnitude colour range (default 1).
+
+    Returns
+    -------
+    MagnitudePhaseHandle
+    """
+    config = _as_config(config)
+    M = _as_2d(mask, "mask")
+    if max_magnitude <= 0:
+        raise SpecmaskInputError(f"`max_magnitude` must be positive, got {max_magnitude}.")
+    if axes is None:
+        _, axes = get_figure(None, 1, 2, figsize=(12, 3.4))
+    axes = list(np.ravel(axes))
+    if len(axes) != 2:
+        raise SpecmaskInputError(f"`axes` must be two axes (magnitude, phase), got {len(axes)}.")
+    prefix = f"{title}: " if title else ""
+    magnitude = plot_mask(np.abs(M), sr, config, ax=axes[0], vmin=0.0, vmax=float(max_magnitude), fmax=fmax,
+                          title=f"{prefix}magnitude |M|", cmap=cmap_magnitude)
+    if magnitude.colorbar is not None:
+        magnitude.colorbar.set_label("|M| (gain)")
+    phase = plot_phase(np.angle(M), sr, config, ax=axes[1], fmax=fmax, cmap=cmap_phase,
+                       title=f"{prefix}phase ∠M (dark = no rotation, light = ±π)")
+    if phase.colorbar is not None:
+        phase.colorbar.set_ticks([-np.pi, -np.pi / 2, 0, np.pi / 2, np.pi], labels=["-π", "-π/2", "0", "π/2", "π"])
+    return MagnitudePhaseHandle(magnitude, phase)
+
+
 # --------------------------------------------------------------------------- waveforms
 
 
@@ -655,6 +866,7 @@ def plot_waveforms(signals, sr: float = 16000, ax=None, overlay: bool = True, n_
     WaveformHandle
     """
     signals = _as_signal_dict(signals)
+    sr = check_sr(sr)
     if not signals:
         raise SpecmaskInputError("`signals` is empty.")
     colors = dict(colors or {})
@@ -793,7 +1005,8 @@ def plot_sweep(table: dict, ax=None, xlabel: str = "input SNR (dB)", ylabel: str
 
     Returns
     -------
-    matplotlib Axes
+    AxesHandle
+        ``.ax`` (set its scale or legend there), ``.fig`` and ``.artists`` (the lines).
     """
     if not isinstance(table, dict) or not table or not all(isinstance(v, dict) and v for v in table.values()):
         raise SpecmaskInputError("`table` must be a non-empty dict {name: {x: y}}, e.g. {'IRM': {-5: 8.1, 0: 9.0}}.")
@@ -803,17 +1016,19 @@ def plot_sweep(table: dict, ax=None, xlabel: str = "input SNR (dB)", ylabel: str
         span = max(float(values.max() - values.min()), 1.0)
         ylim = (float(values.min()) - 0.05 * span, float(values.max()) + 0.1 * span)
     low, high = float(ylim[0]), float(ylim[1])
+    lines = []
     for i, (name, row) in enumerate(table.items()):
         x = np.array([float(k) for k in row])
         y = np.array([float(v) for v in row.values()])
         color = _CYCLE[i % len(_CYCLE)]
         inside = y <= high
         if inside.any():
-            ax.plot(x[inside], y[inside], marker="o", markersize=4, color=color, label=name)
+            lines += ax.plot(x[inside], y[inside], marker=_MARKERS[i % len(_MARKERS)], markersize=5, color=color,
+                             label=name)
         if not inside.all():
             top = high - 0.03 * (high - low)
             above = y[~inside]
-            ax.plot(x[~inside], np.full(above.size, top), marker="^", linestyle="--" if above.size > 1 else "none",
+            lines += ax.plot(x[~inside], np.full(above.size, top), marker="^", linestyle="--" if above.size > 1 else "none",
                     color=color, markersize=7, label=None if inside.any() else f"{name} (above the scale)")
             value = fmt.format(above.min()) if fmt.format(above.min()) == fmt.format(above.max()) else \
                 f"{fmt.format(above.min())} to {fmt.format(above.max())}"
@@ -826,4 +1041,4 @@ def plot_sweep(table: dict, ax=None, xlabel: str = "input SNR (dB)", ylabel: str
     ax.legend(fontsize=8, loc="best")
     if title:
         ax.set_title(title)
-    return ax
+    return AxesHandle(ax, lines)

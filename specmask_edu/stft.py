@@ -9,10 +9,19 @@ The STFT of a waveform :math:`x[n]` with window :math:`w` of length ``n_fft`` an
 
 with :math:`N` = ``n_fft`` and :math:`H` = ``hop_length``. It is a complex array shaped
 ``(freq, frames) = (n_fft // 2 + 1, M)``. Bin :math:`k` is at :math:`k \cdot sr / N` Hz and frame
-:math:`m` is centred at :math:`m \cdot H / sr` seconds (``center=True``).
+:math:`m` is centred at :math:`m \cdot H / sr` seconds (``center=True``). The phase :math:`\angle X[k, m]` refers
+to the **first** sample of the frame (:math:`n = 0` in the sum), as in librosa: for a sinusoid at the bin
+frequency it differs from the phase at the frame centre by :math:`\pi k`.
 
-The inverse is weighted overlap-add; with a window that satisfies the COLA condition (Hann with a hop of
-``n_fft/4`` or ``n_fft/2``) ``istft(stft(x), length=len(x))`` gives ``x`` back to rounding error.
+Bins are :math:`sr/N` Hz apart, but two tones are resolved only if they are further apart than the window's
+main lobe (for Hann, :math:`4\, sr/N` wide between its first zeros; the peaks merge below about
+:math:`2\, sr/N`): bin spacing is not frequency resolution (lesson 01, section 3).
+
+The inverse is weighted overlap-add divided by the summed squared windows
+:math:`\sum_m w^2[n - mH]`, so ``istft(stft(x), length=len(x))`` gives ``x`` back to rounding error whenever that
+sum is non-zero at every sample (the NOLA condition: nonzero overlap-add). The stricter COLA condition
+(the windows themselves add up to a constant) is not needed. A Hann window with ``hop_length = n_fft`` fails
+NOLA: the window is zero at the frame edges, so those samples are lost (lesson 01, section 4).
 Both directions use librosa (imported on first use).
 """
 
@@ -24,7 +33,12 @@ import numpy as np
 
 from ._validation import SpecmaskInputError, as_stft, as_waveform, check_positive_int
 
-__all__ = ["STFTConfig", "stft", "istft", "magnitude_phase"]
+__all__ = ["STFTConfig", "MAX_STFT_VALUES", "stft", "istft", "magnitude_phase"]
+
+#: Largest STFT (frequency bins x frames) :func:`stft` computes: 16 Mi values, 256 MB of complex128. A clip's
+#: STFT stays far below it with usual settings (120 s at 16 kHz, n_fft 512, hop 128: 3.9 M); a hop of a few
+#: samples would not, and is refused with the limit in the message (re-exported by ``_defaults``).
+MAX_STFT_VALUES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -109,7 +123,8 @@ class STFTConfig:
         return t
 
     def frequency_resolution(self, sr: float) -> float:
-        """Spacing between bins in Hz (``sr / n_fft``)."""
+        """Spacing between bins in Hz (``sr / n_fft``). Not the smallest distance at which two tones are told apart:
+        that is set by the window's main lobe (Hann: about ``2 * sr / n_fft`` or more)."""
         return float(sr) / self.n_fft
 
     def time_resolution(self, sr: float) -> float:
@@ -146,9 +161,16 @@ def stft(x, config: STFTConfig | None = None) -> np.ndarray:
     """
     config = _as_config(config)
     x = as_waveform(x, "x", min_length=config.n_fft)
+    size = config.n_freqs * config.n_frames(x.size)
+    if size > MAX_STFT_VALUES:
+        raise SpecmaskInputError(
+            f"This STFT would hold {config.n_freqs} bins x {config.n_frames(x.size)} frames = {size:,} values, "
+            f"more than the limit of {MAX_STFT_VALUES:,} (256 MB). Use a larger hop_length (n_fft // 4 = "
+            f"{max(1, config.n_fft // 4)} is usual) or a shorter clip."
+        )
     import librosa
 
-    return librosa.stft(
+    X = librosa.stft(
         x,
         n_fft=config.n_fft,
         hop_length=config.hop_length,
@@ -156,6 +178,12 @@ def stft(x, config: STFTConfig | None = None) -> np.ndarray:
         center=config.center,
         dtype=np.complex128,
     )
+    if not np.all(np.isfinite(X)):
+        raise SpecmaskInputError(
+            f"The STFT of `x` overflows (its largest sample is {float(np.max(np.abs(x))):.3g}): audio samples "
+            "belong near [-1, 1]. Scale the signal first, e.g. peak_normalize(x)."
+        )
+    return X
 
 
 def istft(X, config: STFTConfig | None = None, length: int | None = None) -> np.ndarray:

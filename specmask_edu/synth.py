@@ -25,12 +25,13 @@ Used in ``notebooks/05_separating_instruments.ipynb`` (the band) and ``notebooks
 from __future__ import annotations
 
 import math
-import numbers
 import re
 
 import numpy as np
 
-from ._validation import SpecmaskInputError, as_rng, as_waveform
+from ._defaults import DEFAULT_SR
+from ._validation import SpecmaskInputError, as_rng, as_waveform, check_int, check_number, check_sr
+from .audio import peak_gain
 
 __all__ = [
     "DEFAULT_SR",
@@ -59,8 +60,6 @@ __all__ = [
     "reverberate",
 ]
 
-#: Sample rate used throughout the course (Hz).
-DEFAULT_SR = 16000
 #: The progression used by :func:`band`: I–V–vi–IV in C major, two beats per chord.
 DEFAULT_PROGRESSION = ("C", "G", "Am", "F")
 #: Default :func:`drum_loop` pattern: one 4/4 bar on a sixteenth-note grid ("x" hit, "o" soft hit, "." rest).
@@ -90,42 +89,9 @@ _CHORD_QUALITIES = {
 # argument checks (each message says what was wrong and what to do)
 # --------------------------------------------------------------------------------------------------
 
-def _check_sr(sr) -> int:
-    if isinstance(sr, bool) or not isinstance(sr, numbers.Real) or not math.isfinite(sr):
-        raise SpecmaskInputError(
-            f"`sr` is the sample rate in Hz and must be a positive whole number such as 16000, got {sr!r}."
-        )
-    if sr <= 0 or float(sr) != int(sr):
-        raise SpecmaskInputError(
-            f"`sr` is the sample rate in Hz and must be a positive whole number such as 16000, got {sr!r}."
-        )
-    return int(sr)
-
-
-def _check_number(value, name: str, *, low=None, high=None, low_open=False, high_open=False,
-                  unit: str = "", hint: str = "") -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise SpecmaskInputError(f"`{name}` must be a number{unit and ' in ' + unit}, got {value!r}.")
-    v = float(value)
-    if not math.isfinite(v):
-        raise SpecmaskInputError(f"`{name}` must be finite, got {value!r}.")
-    bad = (low is not None and (v < low or (low_open and v == low))) or (
-        high is not None and (v > high or (high_open and v == high))
-    )
-    if bad:
-        lo = "" if low is None else ("> " if low_open else ">= ") + f"{low:g}"
-        hi = "" if high is None else ("< " if high_open else "<= ") + f"{high:g}"
-        rng = " and ".join(s for s in (lo, hi) if s)
-        msg = f"`{name}` must be {rng}{unit and ' ' + unit}, got {value!r}."
-        if hint:
-            msg += " " + hint
-        raise SpecmaskInputError(msg)
-    return v
-
-
 def _n_samples(duration, sr: int, name: str = "duration") -> int:
     """Check a duration in seconds and return round(duration * sr) (at least one sample)."""
-    d = _check_number(duration, name, unit="seconds")
+    d = check_number(duration, name, unit="seconds")
     if d <= 0:
         raise SpecmaskInputError(
             f"`{name}` is a length in seconds and must be positive (e.g. 5.0), got {duration!r}."
@@ -140,7 +106,7 @@ def _n_samples(duration, sr: int, name: str = "duration") -> int:
 
 def _check_freq(f, name: str, sr: int) -> float:
     nyq = sr / 2.0
-    return _check_number(
+    return check_number(
         f, name, low=0.0, high=nyq, low_open=True, high_open=True, unit="Hz",
         hint=f"Frequencies must lie between 0 and the Nyquist frequency sr/2 = {nyq:g} Hz.",
     )
@@ -149,22 +115,18 @@ def _check_freq(f, name: str, sr: int) -> float:
 def _check_peak(peak):
     if peak is None:
         return None
-    return _check_number(peak, "peak", low=0.0, high=1.0, low_open=True,
+    return check_number(peak, "peak", low=0.0, high=1.0, low_open=True,
                          hint="It is the largest absolute sample of the output; use e.g. 0.5, or None for no scaling.")
 
 
 def _scale_to_peak(x: np.ndarray, peak) -> np.ndarray:
+    """``x`` scaled to ``peak`` (see :func:`specmask_edu.audio.peak_gain`), or unscaled for ``peak=None``."""
     peak = _check_peak(peak)
-    if peak is None:
-        return x
-    m = float(np.max(np.abs(x))) if x.size else 0.0
-    if m == 0.0:
-        return x
-    return x * (peak / m)
+    return x if peak is None else x * peak_gain(x, peak)
 
 
 def _check_tempo(tempo) -> float:
-    return _check_number(tempo, "tempo", low=0.0, low_open=True, unit="beats per minute",
+    return check_number(tempo, "tempo", low=0.0, low_open=True, unit="beats per minute",
                          hint="A typical tempo is 60-180 bpm.")
 
 
@@ -326,19 +288,18 @@ def harmonic_tone(f0, duration, sr=DEFAULT_SR, n_harmonics=8, rolloff=1.0, attac
     >>> x.shape, round(float(abs(x).max()), 3)
     ((16000,), 0.5)
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     f0 = _check_freq(f0, "f0", sr)
-    if isinstance(n_harmonics, bool) or not isinstance(n_harmonics, numbers.Integral) or n_harmonics < 1:
-        raise SpecmaskInputError(f"`n_harmonics` must be a whole number >= 1, got {n_harmonics!r}.")
-    rolloff = _check_number(rolloff, "rolloff", low=0.0)
-    attack = _check_number(attack, "attack", low=0.0, unit="seconds")
-    release = _check_number(release, "release", low=0.0, unit="seconds")
+    n_harmonics = check_int(n_harmonics, "n_harmonics", low=1)
+    rolloff = check_number(rolloff, "rolloff", low=0.0)
+    attack = check_number(attack, "attack", low=0.0, unit="seconds")
+    release = check_number(release, "release", low=0.0, unit="seconds")
     if decay is not None:
-        decay = _check_number(decay, "decay", low=0.0, low_open=True, unit="seconds",
+        decay = check_number(decay, "decay", low=0.0, low_open=True, unit="seconds",
                               hint="Use None for a sustained (organ-like) note.")
-    vibrato_rate = _check_number(vibrato_rate, "vibrato_rate", low=0.0, unit="Hz")
-    vibrato_depth = _check_number(vibrato_depth, "vibrato_depth", low=0.0, high=1200.0, unit="cents")
+    vibrato_rate = check_number(vibrato_rate, "vibrato_rate", low=0.0, unit="Hz")
+    vibrato_depth = check_number(vibrato_depth, "vibrato_depth", low=0.0, high=1200.0, unit="cents")
     _check_peak(peak)
 
     t = np.arange(n) / sr
@@ -380,7 +341,7 @@ def chord(notes, duration, sr=DEFAULT_SR, unit="midi", octave=4, peak=0.5, **ton
     >>> chord("Am", 0.5).shape
     (8000,)
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     if unit not in ("midi", "hz"):
         raise SpecmaskInputError(f"`unit` must be 'midi' or 'hz', got {unit!r}.")
     if isinstance(notes, str):
@@ -405,8 +366,7 @@ def _add(out: np.ndarray, start: int, x: np.ndarray) -> None:
 
 
 def _check_beats_per_chord(beats_per_chord) -> int:
-    if isinstance(beats_per_chord, bool) or not isinstance(beats_per_chord, numbers.Integral) or beats_per_chord < 1:
-        raise SpecmaskInputError(f"`beats_per_chord` must be a whole number >= 1, got {beats_per_chord!r}.")
+    beats_per_chord = check_int(beats_per_chord, "beats_per_chord", low=1)
     return int(beats_per_chord)
 
 
@@ -436,7 +396,7 @@ def chord_progression(duration=5.0, sr=DEFAULT_SR, tempo=96.0, chords=DEFAULT_PR
     peak : float or None
         Largest absolute sample (default 0.5).
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     tempo = _check_tempo(tempo)
     bpc = _check_beats_per_chord(beats_per_chord)
@@ -466,7 +426,7 @@ def bass_line(duration=5.0, sr=DEFAULT_SR, tempo=96.0, chords=DEFAULT_PROGRESSIO
 
     Parameters are as in :func:`chord_progression`; ``octave`` sets the register of the roots.
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     tempo = _check_tempo(tempo)
     bpc = _check_beats_per_chord(beats_per_chord)
@@ -507,12 +467,12 @@ def melody(duration=5.0, sr=DEFAULT_SR, tempo=96.0, chords=DEFAULT_PROGRESSION, 
 
     Other parameters are as in :func:`chord_progression`.
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     tempo = _check_tempo(tempo)
     bpc = _check_beats_per_chord(beats_per_chord)
     notes = _check_chords(chords, octave)
-    rest_probability = _check_number(rest_probability, "rest_probability", low=0.0, high=1.0, high_open=True)
+    rest_probability = check_number(rest_probability, "rest_probability", low=0.0, high=1.0, high_open=True)
     rng = as_rng(seed)
     eighth = 30.0 / tempo
     slots_per_chord = 2 * bpc
@@ -553,12 +513,12 @@ def kick_drum(sr=DEFAULT_SR, duration=0.35, f_start=150.0, f_end=45.0, sweep_tim
     with :math:`\tau_s` = ``sweep_time`` and :math:`\tau_d` = ``decay`` (seconds). A 2 ms fade-in and a
     fade-out over the last 20 % avoid clicks.
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     f_start = _check_freq(f_start, "f_start", sr)
     f_end = _check_freq(f_end, "f_end", sr)
-    sweep_time = _check_number(sweep_time, "sweep_time", low=0.0, low_open=True, unit="seconds")
-    decay = _check_number(decay, "decay", low=0.0, low_open=True, unit="seconds")
+    sweep_time = check_number(sweep_time, "sweep_time", low=0.0, low_open=True, unit="seconds")
+    decay = check_number(decay, "decay", low=0.0, low_open=True, unit="seconds")
     t = np.arange(n) / sr
     # closed-form integral of f(t)
     phase = f_end * t + (f_start - f_end) * sweep_time * (1.0 - np.exp(-t / sweep_time))
@@ -578,12 +538,12 @@ def snare_drum(sr=DEFAULT_SR, duration=0.25, tone_hz=185.0, noise_decay=0.06, to
     with white Gaussian noise :math:`w` (std 1), noise share :math:`m` = ``noise_mix`` in [0, 1], tone
     frequency :math:`f_t` = ``tone_hz`` and decay times ``noise_decay``, ``tone_decay`` (seconds).
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     tone_hz = _check_freq(tone_hz, "tone_hz", sr)
-    noise_decay = _check_number(noise_decay, "noise_decay", low=0.0, low_open=True, unit="seconds")
-    tone_decay = _check_number(tone_decay, "tone_decay", low=0.0, low_open=True, unit="seconds")
-    noise_mix = _check_number(noise_mix, "noise_mix", low=0.0, high=1.0)
+    noise_decay = check_number(noise_decay, "noise_decay", low=0.0, low_open=True, unit="seconds")
+    tone_decay = check_number(tone_decay, "tone_decay", low=0.0, low_open=True, unit="seconds")
+    noise_mix = check_number(noise_mix, "noise_mix", low=0.0, high=1.0)
     rng = as_rng(seed)
     t = np.arange(n) / sr
     noise = rng.standard_normal(n) * np.exp(-t / noise_decay)
@@ -600,10 +560,10 @@ def hi_hat(sr=DEFAULT_SR, duration=0.08, cutoff=None, decay=0.02, seed=0, peak=0
     ``cutoff`` must be below the Nyquist frequency ``sr/2``. The default None means 5000 Hz, or
     ``0.35 * sr`` when that is lower (so at 16 kHz the hat lives between 5 and 8 kHz, at 8 kHz above 2.8 kHz).
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     cutoff = min(5000.0, 0.35 * sr) if cutoff is None else _check_freq(cutoff, "cutoff", sr)
-    decay = _check_number(decay, "decay", low=0.0, low_open=True, unit="seconds")
+    decay = check_number(decay, "decay", low=0.0, low_open=True, unit="seconds")
     from scipy.signal import butter, sosfilt
 
     rng = as_rng(seed)
@@ -634,11 +594,10 @@ def drum_loop(duration=5.0, sr=DEFAULT_SR, tempo=96.0, pattern=None, steps_per_b
 
     Other parameters are as in :func:`chord_progression`.
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     tempo = _check_tempo(tempo)
-    if isinstance(steps_per_beat, bool) or not isinstance(steps_per_beat, numbers.Integral) or steps_per_beat < 1:
-        raise SpecmaskInputError(f"`steps_per_beat` must be a whole number >= 1, got {steps_per_beat!r}.")
+    steps_per_beat = check_int(steps_per_beat, "steps_per_beat", low=1)
     pattern = DEFAULT_DRUM_PATTERN if pattern is None else pattern
     makers = {"kick": kick_drum, "snare": snare_drum, "hihat": hi_hat}
     if not isinstance(pattern, dict) or not pattern:
@@ -673,7 +632,7 @@ def drum_loop(duration=5.0, sr=DEFAULT_SR, tempo=96.0, pattern=None, steps_per_b
                 hit = kick_drum(sr, peak=None)
             else:
                 hit = makers[name](sr, seed=int(rng.integers(2**31)), peak=None)
-                hit = hit / np.max(np.abs(hit))
+                hit = hit * peak_gain(hit, 1.0)
             gain *= {"kick": 1.0, "snare": 0.8, "hihat": 0.35}[name]
             _add(out, start, gain * hit)
         j += 1
@@ -719,7 +678,7 @@ def band(duration=5.0, sr=DEFAULT_SR, tempo=96.0, chords=DEFAULT_PROGRESSION, be
     dict of str -> ndarray
         ``{"bass", "chords", "melody", "drums"}``, each float64 of length ``round(duration * sr)``.
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     _n_samples(duration, sr)
     peak = _check_peak(peak)
     levels = dict(BAND_LEVELS_DB)
@@ -729,7 +688,7 @@ def band(duration=5.0, sr=DEFAULT_SR, tempo=96.0, chords=DEFAULT_PROGRESSION, be
                 f"`levels_db` must be a dict with keys among {sorted(levels)}, got {levels_db!r}."
             )
         for k, v in levels_db.items():
-            levels[k] = _check_number(v, f"levels_db[{k!r}]", unit="dB")
+            levels[k] = check_number(v, f"levels_db[{k!r}]", unit="dB")
     rng = as_rng(seed)
     melody_seed, drum_seed = (int(v) for v in rng.integers(2**31, size=2))
     common = dict(duration=duration, sr=sr, tempo=tempo, peak=None)
@@ -743,9 +702,9 @@ def band(duration=5.0, sr=DEFAULT_SR, tempo=96.0, chords=DEFAULT_PROGRESSION, be
         r = float(np.sqrt(np.mean(x**2)))
         if r > 0:
             stems[name] = x / r * 10.0 ** (levels[name] / 20.0)
-    mix_peak = float(np.max(np.abs(sum(stems.values()))))
-    if peak is not None and mix_peak > 0:
-        stems = {k: v * (peak / mix_peak) for k, v in stems.items()}
+    if peak is not None:
+        gain = peak_gain(sum(stems.values()), peak)
+        stems = {k: v * gain for k, v in stems.items()}
     return stems
 
 
@@ -767,7 +726,7 @@ def white_noise(duration, sr=DEFAULT_SR, seed=0, peak=0.5) -> np.ndarray:
     peak : float or None
         Largest absolute sample (default 0.5; the RMS is then about peak / 4.5); None keeps std 1.
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     _check_peak(peak)
     return _scale_to_peak(as_rng(seed).standard_normal(n), peak)
@@ -803,9 +762,9 @@ def colored_noise(duration, sr=DEFAULT_SR, exponent=1.0, seed=0, fmin=20.0, peak
     peak : float or None
         Largest absolute sample (default 0.5).
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
-    exponent = _check_number(exponent, "exponent", low=-2.0, high=4.0)
+    exponent = check_number(exponent, "exponent", low=-2.0, high=4.0)
     fmin = _check_freq(fmin, "fmin", sr)
     _check_peak(peak)
     w = as_rng(seed).standard_normal(n)
@@ -863,12 +822,11 @@ def hum(duration, sr=DEFAULT_SR, f0=50.0, n_harmonics=8, rolloff=1.0, seed=0, pe
     peak : float or None
         Largest absolute sample (default 0.5).
     """
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     n = _n_samples(duration, sr)
     f0 = _check_freq(f0, "f0", sr)
-    if isinstance(n_harmonics, bool) or not isinstance(n_harmonics, numbers.Integral) or n_harmonics < 1:
-        raise SpecmaskInputError(f"`n_harmonics` must be a whole number >= 1, got {n_harmonics!r}.")
-    rolloff = _check_number(rolloff, "rolloff", low=0.0)
+    n_harmonics = check_int(n_harmonics, "n_harmonics", low=1)
+    rolloff = check_number(rolloff, "rolloff", low=0.0)
     _check_peak(peak)
     phases = as_rng(seed).uniform(0.0, 2 * np.pi, size=int(n_harmonics))
     t = np.arange(n) / sr
@@ -921,13 +879,12 @@ def room_impulse_response(rt60=0.5, sr=DEFAULT_SR, duration=None, seed=0, direct
     ndarray of float64, shape (round(duration * sr),), unit energy; the direct path is sample 0 (the largest
     sample unless ``drr_db`` is strongly negative, when the reverberant tail outweighs it).
     """
-    sr = _check_sr(sr)
-    rt60 = _check_number(rt60, "rt60", low=0.0, high=10.0, low_open=True, unit="seconds",
+    sr = check_sr(sr)
+    rt60 = check_number(rt60, "rt60", low=0.0, high=10.0, low_open=True, unit="seconds",
                          hint="It is the time for the reverberation to decay by 60 dB, e.g. 0.5.")
-    direct_delay = _check_number(direct_delay, "direct_delay", low=0.0, unit="seconds")
-    drr_db = _check_number(drr_db, "drr_db", low=-40.0, high=40.0, unit="dB")
-    if isinstance(n_early, bool) or not isinstance(n_early, numbers.Integral) or n_early < 0:
-        raise SpecmaskInputError(f"`n_early` must be a whole number >= 0, got {n_early!r}.")
+    direct_delay = check_number(direct_delay, "direct_delay", low=0.0, unit="seconds")
+    drr_db = check_number(drr_db, "drr_db", low=-40.0, high=40.0, unit="dB")
+    n_early = check_int(n_early, "n_early", low=0)
     if duration is None:
         duration = direct_delay + rt60
     n = _n_samples(duration, sr)

@@ -21,16 +21,20 @@ from urllib.parse import unquote
 import nbformat
 import pytest
 
+import specmask_edu
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 REPO = "specmask-edu/specmask_edu"
 BRANCH = "main"
 WELCOME = "notebooks/00_welcome.ipynb"
 
-COLAB_CELL = '''# On Google Colab, install the course package first (this cell does nothing anywhere else).
+# The Colab cell installs the release of this version (tag v<version>), never the moving main branch: bump the
+# tag in every lesson with each release (this test fails until the lessons and the package version agree).
+COLAB_CELL = f'''# On Google Colab, install the course package first (this cell does nothing anywhere else).
 import sys
 if "google.colab" in sys.modules:
-    %pip install -q "specmask_edu @ git+https://github.com/specmask-edu/specmask_edu"
+    %pip install -q "specmask_edu @ git+https://github.com/specmask-edu/specmask_edu@v{specmask_edu.__version__}"
     from google.colab import output
     output.enable_custom_widget_manager()  # Colab draws ipywidgets 8 sliders with this widget manager'''
 
@@ -56,7 +60,7 @@ def test_launch_repository_is_the_projects_source():
     """Badges and the Colab cell point at the repository pyproject names as the source."""
     urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
     assert urls["Source"].rstrip("/") == f"https://github.com/{REPO}"
-    assert f"git+https://github.com/{REPO}\"" in COLAB_CELL
+    assert f"git+https://github.com/{REPO}@v{specmask_edu.__version__}\"" in COLAB_CELL
 
 
 # ---- README badges ------------------------------------------------------------------------------

@@ -74,7 +74,13 @@ from .evaluate import (  # noqa: E402
     plot_comparison,
     separate_with_model,
 )
-from .losses import compute_loss, mask_approximation_loss, sdr_loss, signal_approximation_loss  # noqa: E402
+from .losses import (  # noqa: E402
+    compressed_loss,
+    compute_loss,
+    mask_approximation_loss,
+    sdr_loss,
+    signal_approximation_loss,
+)
 from .models import MASK_KINDS, MaskEstimator, ModelConfig, build_model  # noqa: E402
 from .train import (  # noqa: E402
     TrainConfig,
@@ -82,9 +88,11 @@ from .train import (  # noqa: E402
     load_model,
     plot_history,
     save_model,
+    available_cpus,
     set_threads,
     train,
 )
+from .pretrain import list_pretrained, load_pretrained, pretrained_record  # noqa: E402
 
 __all__ = [
     "INSTALL_HINT",
@@ -103,10 +111,15 @@ __all__ = [
     "mask_approximation_loss",
     "signal_approximation_loss",
     "sdr_loss",
+    "compressed_loss",
     "TrainConfig",
     "TrainResult",
     "train",
     "set_threads",
+    "available_cpus",
+    "list_pretrained",
+    "load_pretrained",
+    "pretrained_record",
     "save_model",
     "load_model",
     "plot_history",

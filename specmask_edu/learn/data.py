@@ -34,7 +34,14 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .._validation import SpecmaskInputError, check_finite_number, check_positive_int
+from .._validation import (
+    SpecmaskInputError,
+    check_choice,
+    check_finite_number,
+    check_number,
+    check_positive_int,
+    check_seed,
+)
 from ..audio import mix_at_snr, resample
 from ..examples import example_info, list_examples, load_example, load_mixture
 from ..stft import STFTConfig, _as_config, stft
@@ -65,9 +72,7 @@ _HELDOUT_SUFFIX = "_heldout"
 
 
 def _check_split(split) -> str:
-    if split not in SPLITS:
-        raise SpecmaskInputError(f"`split` must be 'train' or 'heldout', got {split!r}.")
-    return split
+    return check_choice(split, "split", SPLITS)
 
 
 def _check_noises(noises) -> tuple[str, ...]:
@@ -185,19 +190,18 @@ class MixtureDataset(torch.utils.data.Dataset):
                  noises=None, seed: int = 0, config: STFTConfig | None = None,
                  K: float = 10.0, C: float = 0.1, speed_factors=(1.0,)):
         self.split = _check_split(split)
-        if mask not in MASK_KINDS:
-            raise SpecmaskInputError(f"Unknown mask kind {mask!r}; choose one of {list(MASK_KINDS)}.")
-        self.mask = mask
+        self.mask = check_choice(mask, "mask", MASK_KINDS, what="mask kind")
         self.n_items = check_positive_int(n_items, "n_items")
-        seconds = check_finite_number(segment_seconds, "segment_seconds")
+        seconds = check_number(segment_seconds, "segment_seconds", low=0.0, low_open=True, unit="seconds")
         self.segment_length = int(round(seconds * SR))
         self.config = _as_config(config)
         if self.segment_length < self.config.n_fft:
             raise SpecmaskInputError(f"`segment_seconds` = {seconds} s is shorter than one STFT frame.")
         self.snr_range = _check_range(snr_range, "snr_range")
         self.gain_range_db = _check_range(gain_range_db, "gain_range_db")
-        self.seed = int(seed)
-        self.K, self.C = float(K), float(C)
+        self.seed = check_seed(seed)
+        self.K = check_number(K, "K", low=0.0, low_open=True)
+        self.C = check_number(C, "C", low=0.0, low_open=True)
         self.epoch = 0
         clips = split_clips(self.split, noises)
         try:

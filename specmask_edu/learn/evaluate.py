@@ -21,8 +21,8 @@ import numpy as np
 import torch
 
 from .._validation import SpecmaskInputError, as_waveform
-from ..masks import decompress_mask, oracle_mask
-from ..metrics import format_table, si_sdr_improvement, stoi
+from ..masks import MASKS, decompress_mask, oracle_mask
+from ..metrics import format_table, si_sdr_improvement, snr, stoi
 from ..separation import separate
 from ..stft import stft
 from .data import NOISE_TYPES, heldout_examples, stft_to_tensor
@@ -32,8 +32,7 @@ __all__ = ["ORACLE_LABELS", "estimate_mask", "separate_with_model", "evaluate", 
            "plot_comparison", "compare_on_example"]
 
 #: Display names of the oracle masks used for comparison.
-ORACLE_LABELS = {"irm": "oracle IRM", "psm": "oracle PSM", "cirm": "oracle cIRM", "cirm_bounded": "oracle bounded cIRM",
-                 "ibm": "oracle IBM", "wiener": "oracle Wiener", "iam": "oracle IAM"}
+ORACLE_LABELS = {name: f"oracle {info.label}" for name, info in MASKS.items() if info.oracle}
 
 
 def _check_model(model):
@@ -48,8 +47,10 @@ def _check_model(model):
 def estimate_mask(model: MaskEstimator, mixture) -> np.ndarray:
     """The mask ``model`` predicts for a mixture waveform, as a NumPy array ``(freq, frames)``.
 
-    Real (float64) for ``irm``/``psm`` models, complex (complex128) for ``cirm``/``cirm_bounded``; for
-    ``cirm`` the compressed output is decompressed with :func:`specmask_edu.masks.decompress_mask`.
+    Real (float64) for ``irm``/``psm``/``mag_mapping`` models, complex (complex128) for ``cirm``/
+    ``cirm_bounded``/``complex_mapping``; for ``cirm`` the compressed output is decompressed with
+    :func:`specmask_edu.masks.decompress_mask`; for a mapping model it is the effective mask
+    :math:`\hat S / Y` (:meth:`~specmask_edu.learn.models.MaskEstimator.output_to_mask`).
     Apply it with :func:`specmask_edu.separation.separate` (or use :func:`separate_with_model`).
     """
     model = _check_model(model)
@@ -58,11 +59,16 @@ def estimate_mask(model: MaskEstimator, mixture) -> np.ndarray:
     Y = stft(y, config)
     was_training = model.training
     model.eval()
-    output = model(stft_to_tensor(Y)[None])[0].double().numpy()
+    mixture_tensor = stft_to_tensor(Y)[None]
+    output = model(mixture_tensor)
+    if model.config.is_mapping:
+        mask = model.output_to_mask(output, mixture_tensor)[0].double().numpy()
+    else:
+        mask = output[0].double().numpy()
     model.train(was_training)
     if not model.config.is_complex:
-        return output
-    M = output[0] + 1j * output[1]
+        return mask
+    M = mask[0] + 1j * mask[1]
     if model.config.mask == "cirm":
         M = decompress_mask(M, K=model.config.K, C=model.config.C)
     return M
@@ -178,7 +184,7 @@ def evaluate(models: dict, snr_db: float = 0.0, oracles=("irm", "psm", "cirm"), 
             record = {"example": ex.get("name", ""), "speech": ex.get("speech"), "noise": ex.get("noise"),
                       "method": method,
                       "kind": "mixture" if method == "mixture" else ("learned" if method in models else "oracle"),
-                      "SI-SDRi": si_sdr_improvement(estimate, y, s)}
+                      "SI-SDRi": si_sdr_improvement(estimate, y, s), "SNR": snr(estimate, s)}
             if with_stoi:
                 record["STOI"] = stoi(estimate, s, sr)
             result.records.append(record)

@@ -34,7 +34,21 @@ Dividing by the mixture energy makes the loss independent of the level of the cl
 i.e. minus the signal-to-distortion ratio of each masked spectrum (floored at 40 dB). Averaging decibels,
 as the evaluation does, gives a hard mixture (babble at -5 dB) as much say as an easy one; with the
 energy ratio above, the easy mixtures with much energy dominate. The complex-spectrum error is used
-(for a real mask it differs from the phase-sensitive error by a term the mask cannot change). Tensors follow the
+(for a real mask it differs from the phase-sensitive error by a term the mask cannot change).
+
+**Compressed loss** (``loss="compressed"``, the recipe of GTCRN, Rong et al. 2024) compares power-law
+compressed spectra (:math:`X_c = |X|^{0.3} e^{j\angle X}`) of the estimate :math:`\hat S` and the target
+:math:`S`, and adds the SI-SDR of the reconstructed waveforms (inverse STFT inside the graph,
+``torch.istft``, so the gradient reaches the network through the waveform):
+
+.. math::
+
+    \mathcal{L}_\mathrm{c} = 30\,\overline{(\Re\hat S_c - \Re S_c)^2 + (\Im\hat S_c - \Im S_c)^2}
+    + 70\,\overline{(|\hat S|^{0.3} - |S|^{0.3})^2} - \frac{\mathrm{SI\text{-}SDR}(\hat s, s)}{10\ \mathrm{dB}}
+
+(bars: means over bins and batch; the last term is the SI-SDR in bels, averaged over the batch, as in
+GTCRN's code). Compression makes quiet bins count more than in signal approximation, and the SI-SDR
+term measures the waveform the way the evaluation does (scale-free). Tensors follow the
 layout of :mod:`specmask_edu.learn.data`: STFTs ``(batch, 2, freq, frames)`` (real, imaginary), real masks
 ``(batch, freq, frames)``, complex masks ``(batch, 2, freq, frames)``.
 """
@@ -44,9 +58,10 @@ from __future__ import annotations
 import torch
 
 from .._validation import SpecmaskInputError
+from .models import compress_spectrum
 
-__all__ = ["SIGNAL_KINDS", "LOSSES", "mask_approximation_loss", "signal_approximation_loss", "sdr_loss",
-           "compute_loss"]
+__all__ = ["SIGNAL_KINDS", "LOSSES", "COMPRESSED_WEIGHTS", "mask_approximation_loss", "signal_approximation_loss",
+           "sdr_loss", "compressed_loss", "si_sdr_torch", "compute_loss"]
 
 #: Signal-approximation variants: name -> does it need a complex mask?
 SIGNAL_KINDS = {"magnitude": False, "phase_sensitive": False, "complex": True}
@@ -55,7 +70,10 @@ LOSSES = {
     "mask": "mask approximation (MSE to the oracle mask)",
     "signal": "signal approximation (spectrum error / mixture energy)",
     "sdr": "signal approximation in dB (minus the SDR of each masked spectrum)",
+    "compressed": "30 x compressed Re/Im MSE + 70 x compressed magnitude MSE - SI-SDR/10 of the waveform (GTCRN)",
 }
+#: Weights (complex, magnitude, SI-SDR) of :func:`compressed_loss`.
+COMPRESSED_WEIGHTS = (30.0, 70.0, 1.0)
 
 
 def mask_approximation_loss(output: torch.Tensor, target_mask: torch.Tensor) -> torch.Tensor:
@@ -126,13 +144,54 @@ def sdr_loss(mask: torch.Tensor, mixture: torch.Tensor, target: torch.Tensor, fl
     return (10.0 * torch.log10(error / reference + floor)).mean()
 
 
+def si_sdr_torch(estimate: torch.Tensor, reference: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
+    r"""SI-SDR in dB of each row of ``estimate`` against ``reference`` (``(batch, samples)``), zero-mean, as
+    :func:`specmask_edu.metrics.si_sdr` computes it, differentiable; ``eps`` keeps silent rows finite."""
+    estimate = estimate - estimate.mean(dim=-1, keepdim=True)
+    reference = reference - reference.mean(dim=-1, keepdim=True)
+    alpha = (estimate * reference).sum(-1, keepdim=True) / ((reference ** 2).sum(-1, keepdim=True) + eps)
+    projection = alpha * reference
+    noise = estimate - projection
+    return 10 * torch.log10(((projection ** 2).sum(-1) + eps) / ((noise ** 2).sum(-1) + eps))
+
+
+def _istft(spectrum, n_fft, hop_length, length):
+    window = torch.hann_window(n_fft, dtype=spectrum.dtype, device=spectrum.device)
+    return torch.istft(torch.complex(spectrum[:, 0], spectrum[:, 1]), n_fft=n_fft, hop_length=hop_length,
+                       window=window, center=True, length=length)
+
+
+def compressed_loss(estimate: torch.Tensor, target: torch.Tensor, n_fft: int = 512, hop_length: int = 128,
+                    weights=COMPRESSED_WEIGHTS) -> torch.Tensor:
+    """The compressed loss of GTCRN (see the module docstring) of an estimated STFT ``(batch, 2, freq,
+    frames)`` against the target STFT; ``n_fft`` and ``hop_length`` are the STFT's (Hann window, centred)."""
+    if estimate.shape != target.shape or estimate.ndim != 4 or estimate.shape[1] != 2:
+        raise SpecmaskInputError(
+            f"compressed_loss needs two STFT tensors shaped (batch, 2, freq, frames); got {tuple(estimate.shape)} "
+            f"and {tuple(target.shape)}."
+        )
+    w_complex, w_magnitude, w_sisdr = weights
+    er, ei, em = compress_spectrum(estimate[:, 0], estimate[:, 1])
+    tr, ti, tm = compress_spectrum(target[:, 0], target[:, 1])
+    loss = w_complex * (torch.mean((er - tr) ** 2) + torch.mean((ei - ti) ** 2))
+    loss = loss + w_magnitude * torch.mean((em - tm) ** 2)
+    if w_sisdr:
+        length = hop_length * (target.shape[-1] - 1)
+        s_hat = _istft(estimate, n_fft, hop_length, length)
+        s = _istft(target, n_fft, hop_length, length)
+        loss = loss - w_sisdr * si_sdr_torch(s_hat, s).mean() / 10.0
+    return loss
+
+
 def compute_loss(model, batch: dict, loss: str = "mask", signal_kind: str | None = None) -> torch.Tensor:
     """Run ``model`` on a batch of :class:`~specmask_edu.learn.data.MixtureDataset` items and return the loss.
 
     Parameters
     ----------
-    loss : {"mask", "signal", "sdr"}
-        Mask approximation, signal approximation, or signal approximation in dB (:func:`sdr_loss`).
+    loss : {"mask", "signal", "sdr", "compressed"}
+        Mask approximation (for a mapping model: MSE to the compressed clean spectrum), signal
+        approximation, signal approximation in dB (:func:`sdr_loss`), or the compressed loss of GTCRN
+        (:func:`compressed_loss`).
     signal_kind : str or None
         Variant of signal approximation (see :func:`signal_approximation_loss`).
     """
@@ -140,7 +199,11 @@ def compute_loss(model, batch: dict, loss: str = "mask", signal_kind: str | None
     if loss == "mask":
         return mask_approximation_loss(output, batch["target_mask"])
     if loss == "signal":
-        return signal_approximation_loss(model.output_to_mask(output), batch["mixture"], batch["target"], signal_kind)
+        return signal_approximation_loss(model.output_to_mask(output, batch["mixture"]), batch["mixture"],
+                                         batch["target"], signal_kind)
     if loss == "sdr":
-        return sdr_loss(model.output_to_mask(output), batch["mixture"], batch["target"])
+        return sdr_loss(model.output_to_mask(output, batch["mixture"]), batch["mixture"], batch["target"])
+    if loss == "compressed":
+        return compressed_loss(model.estimate_spectrum(output, batch["mixture"]), batch["target"],
+                               n_fft=model.config.n_fft, hop_length=model.config.hop_length)
     raise SpecmaskInputError(f"`loss` must be one of {list(LOSSES)}, got {loss!r}.")

@@ -13,6 +13,21 @@ complex mask). Two architectures:
   through ``layers`` hidden layers of ``hidden`` units with ReLU (default 7 frames, 2 × 256 units).
 * ``"gru"`` — a small **recurrent** network: ``layers`` GRU layers of ``hidden`` units
   (bidirectional by default: it sees the whole clip), then a linear layer.
+* ``"crn"`` — a small **convolutional-recurrent network** in the spirit of CRN (Tan & Wang 2018) and
+  GTCRN (Rong et al. 2024), a few tens of thousands of weights: three 2-D convolutions over
+  (frequency, time) that halve the frequency axis each (kernel 3 frames: context across neighbouring
+  frames), a bidirectional GRU over time on the bottleneck, and a mirrored decoder with skip
+  connections that returns one (real mask) or two (complex) values per bin. A real-valued network
+  that outputs the real and imaginary parts is all a complex mask needs (Wu et al. 2023).
+
+Input features (``features``): ``"logmag"`` (the normalised log power above: magnitude only),
+``"logmag+phase"`` (also the cosine and sine of each bin's demodulated phase advance), or
+``"compressed"``: the power-law compressed STFT of GTCRN, three planes
+
+.. math:: |Y|^{0.3}, \quad |Y|^{0.3}\cos\angle Y, \quad |Y|^{0.3}\sin\angle Y
+
+divided by one scale per frequency fitted on training data. Only inputs that carry the phase of
+:math:`Y` let a network output a complex mask whose phase is not a function of magnitudes alone.
 
 Mask kinds (:data:`MASK_KINDS`), and how the output is kept in range:
 
@@ -24,7 +39,15 @@ kind               complex?    output layer                               traini
 ``cirm``           yes         :math:`K\tanh(a)` on real and imag. parts  compressed cIRM
                                                                           :math:`K\tanh(C\,M/2)`
 ``cirm_bounded``   yes         :math:`\tanh(|a|)\,e^{j\angle a}`          bounded cIRM
+``mag_mapping``    no          softplus: :math:`|\hat S|^{0.3}`            compressed clean magnitude
+``complex_mapping`` yes        linear: compressed :math:`\hat S`            compressed clean spectrum
 =================  ==========  =========================================  ===========================
+
+The two ``*_mapping`` kinds predict the clean (compressed) spectrum itself instead of a mask
+(**mapping**, not masking): :math:`|\hat S| = (\text{output})^{1/0.3}` with the mixture's phase, or the
+complex :math:`\hat S` from its compressed real and imaginary parts. Their effective mask
+:math:`\hat S / Y` (``|Ŝ|/|Y|`` for ``mag_mapping``) is what :meth:`MaskEstimator.output_to_mask`
+returns, so every other function treats them like masks.
 
 For ``cirm`` the network's output :math:`\tilde M = K\tanh(a)` lives in the compressed domain of
 :func:`specmask_edu.masks.compress_mask`; the mask applied to the mixture is its exact inverse
@@ -41,11 +64,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._validation import SpecmaskInputError
+from .._validation import SpecmaskInputError, check_bool, check_number
 from ..masks import compress_mask, oracle_mask
 from ..stft import STFTConfig
 
-__all__ = ["MASK_KINDS", "ARCHITECTURES", "FEATURES", "ModelConfig", "MaskEstimator", "build_model", "training_target"]
+__all__ = ["MASK_KINDS", "ARCHITECTURES", "FEATURES", "COMPRESSION", "ModelConfig", "MaskEstimator", "build_model",
+           "training_target", "compress_spectrum", "is_mapping"]
 
 #: Mask kinds a model can learn: name -> (is it complex?, what it is).
 MASK_KINDS = {
@@ -53,11 +77,31 @@ MASK_KINDS = {
     "psm": (False, "phase-sensitive mask truncated to 0..1 (real)"),
     "cirm": (True, "complex ideal ratio mask, learned in the compressed domain K*tanh(C*M/2)"),
     "cirm_bounded": (True, "complex ideal ratio mask with its magnitude bounded by tanh (|M| < 1)"),
+    "mag_mapping": (False, "mapping: the compressed clean magnitude |S|^0.3 (used with the mixture phase)"),
+    "complex_mapping": (True, "mapping: the compressed clean spectrum |S|^0.3 exp(j angle S)"),
 }
 #: Architectures of :class:`MaskEstimator`.
-ARCHITECTURES = ("mlp", "gru")
+ARCHITECTURES = ("mlp", "gru", "crn")
 #: Input features of :class:`MaskEstimator`.
-FEATURES = ("logmag", "logmag+phase")
+FEATURES = ("logmag", "logmag+phase", "compressed")
+#: Power-law compression exponent of the ``"compressed"`` features, the mapping targets and the compressed loss.
+COMPRESSION = 0.3
+_COMPRESS_EPS = 1e-12
+
+
+def is_mapping(mask: str) -> bool:
+    """True for the mapping kinds (the model predicts the compressed clean spectrum, not a mask)."""
+    return mask.endswith("_mapping")
+
+
+def compress_spectrum(re, im, power: float = COMPRESSION):
+    r"""Power-law compressed complex spectrum :math:`|X|^{p} e^{j\angle X}` of real and imaginary parts
+    (tensors or arrays); returns ``(compressed real, compressed imag, compressed magnitude)``.
+    A silent bin gives 0 (the magnitude is computed as :math:`(|X|^2 + 10^{-12})^{p/2}`)."""
+    energy = re * re + im * im + _COMPRESS_EPS
+    magnitude = energy ** (power / 2)
+    scale = energy ** ((power - 1) / 2)
+    return re * scale, im * scale, magnitude
 
 _LOG_EPS = 1e-10
 
@@ -67,10 +111,16 @@ def training_target(target_stft, mixture_stft, mask: str, K: float = 10.0, C: fl
 
     Computed with :func:`specmask_edu.masks.oracle_mask` from the target STFT :math:`S` and the mixture
     STFT :math:`Y`: ``(freq, frames)`` for a real mask; ``(2, freq, frames)`` (real, imaginary) for a
-    complex one. For ``"cirm"`` it is the compressed cIRM ``compress_mask(S / Y, K, C)``.
+    complex one. For ``"cirm"`` it is the compressed cIRM ``compress_mask(S / Y, K, C)``; for the mapping
+    kinds the compressed clean magnitude :math:`|S|^{0.3}` or spectrum (see :func:`compress_spectrum`).
     """
     if mask not in MASK_KINDS:
         raise SpecmaskInputError(f"Unknown mask kind {mask!r}; choose one of {list(MASK_KINDS)}.")
+    if is_mapping(mask):
+        S = np.asarray(target_stft)
+        re, im, mag = compress_spectrum(S.real, S.imag)
+        planes = mag if mask == "mag_mapping" else np.stack([re, im])
+        return torch.from_numpy(np.asarray(planes, dtype=np.float32))
     M = oracle_mask(mask, target_stft, mixture_stft)
     if mask == "cirm":
         M = compress_mask(M, K=K, C=C)
@@ -85,14 +135,17 @@ class ModelConfig:
 
     Parameters
     ----------
-    arch : {"mlp", "gru"}
-        Frame-context MLP (default) or recurrent network.
-    mask : {"psm", "irm", "cirm", "cirm_bounded"}
+    arch : {"mlp", "gru", "crn"}
+        Frame-context MLP (default), recurrent network, or convolutional-recurrent network.
+    mask : {"psm", "irm", "cirm", "cirm_bounded", "mag_mapping", "complex_mapping"}
         What the model outputs (see :data:`MASK_KINDS`); default ``"psm"``.
     hidden : int
         Units per hidden layer (default 256; for the GRU 128 is enough).
     layers : int
-        Hidden layers of the MLP, or GRU layers (default 2; for the GRU use 1).
+        Hidden layers of the MLP, or GRU layers (default 2; for the GRU use 1). For the CRN ``hidden`` is
+        the width of its GRU and ``layers`` its number of GRU layers.
+    channels : int
+        CRN only: convolution channels (default 8).
     context : int
         MLP only: frames seen on each side of the output frame (default 3: 7 frames, which span 80 ms of
         sound with the default STFT).
@@ -105,7 +158,8 @@ class ModelConfig:
     features : {"logmag", "logmag+phase"}
         Input features: the normalised log power spectrum only (default), or also the cosine and sine of
         each bin's phase advance from the previous frame, minus the advance of a sinusoid at the bin's
-        centre frequency (:math:`2\pi k H / N`), which gives the network a view of the mixture's phase.
+        centre frequency (:math:`2\pi k H / N`), which gives the network a view of the mixture's phase;
+        or ``"compressed"``: :math:`|Y|^{0.3}` and the compressed real and imaginary parts (see module).
     """
 
     arch: str = "mlp"
@@ -120,6 +174,7 @@ class ModelConfig:
     K: float = 10.0
     C: float = 0.1
     features: str = "logmag"
+    channels: int = 8
 
     def __post_init__(self):
         if self.features not in FEATURES:
@@ -128,14 +183,24 @@ class ModelConfig:
             raise SpecmaskInputError(f"Unknown arch {self.arch!r}; choose one of {list(ARCHITECTURES)}.")
         if self.mask not in MASK_KINDS:
             raise SpecmaskInputError(f"Unknown mask kind {self.mask!r}; choose one of {list(MASK_KINDS)}.")
-        for name in ("hidden", "layers", "n_fft", "hop_length", "sr"):
+        for name in ("hidden", "layers", "n_fft", "hop_length", "sr", "channels"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
                 raise SpecmaskInputError(f"`{name}` must be a positive whole number, got {value!r}.")
         if isinstance(self.context, bool) or not isinstance(self.context, (int, np.integer)) or self.context < 0:
             raise SpecmaskInputError(f"`context` must be a whole number >= 0, got {self.context!r}.")
-        if not (self.K > 0 and self.C > 0):
-            raise SpecmaskInputError(f"`K` and `C` must be positive, got K={self.K}, C={self.C}.")
+        if self.hidden > 4096 or self.layers > 8 or self.channels > 256 or self.context > 64:
+            raise SpecmaskInputError(
+                f"This model would be too large for a laptop lesson (hidden={self.hidden}, layers={self.layers}, "
+                f"channels={self.channels}, context={self.context}); keep hidden <= 4096, layers <= 8, "
+                "channels <= 256 and context <= 64."
+            )
+        if self.arch == "crn" and self.n_fft < 16:
+            raise SpecmaskInputError(f"The CRN needs n_fft >= 16 (three halvings of the frequency axis), got {self.n_fft}.")
+        for name in ("K", "C"):
+            check_number(getattr(self, name), name, low=0, low_open=True,
+                         hint="K and C set the compression of the cIRM, e.g. K=10, C=0.1.")
+        check_bool(self.bidirectional, "bidirectional")
 
     @property
     def is_complex(self) -> bool:
@@ -143,8 +208,18 @@ class ModelConfig:
         return MASK_KINDS[self.mask][0]
 
     @property
+    def is_mapping(self) -> bool:
+        """True for ``mag_mapping`` / ``complex_mapping`` (the model predicts the compressed clean spectrum)."""
+        return is_mapping(self.mask)
+
+    @property
     def n_freqs(self) -> int:
         return self.n_fft // 2 + 1
+
+    @property
+    def input_planes(self) -> int:
+        """Feature planes per bin: 1 for ``"logmag"``, 3 otherwise."""
+        return 1 if self.features == "logmag" else 3
 
     def stft_config(self) -> STFTConfig:
         """The :class:`~specmask_edu.stft.STFTConfig` of the model's input."""
@@ -163,8 +238,47 @@ class ModelConfig:
         return cls(**d)
 
 
+class _CRN(nn.Module):
+    """Encoder (3 strided 2-D convolutions over frequency), bidirectional GRU over time, decoder with skips."""
+
+    def __init__(self, config: ModelConfig, in_planes: int, out_planes: int):
+        super().__init__()
+        F, ch = config.n_freqs, config.channels
+        self.sizes = [F]
+        for _ in range(3):
+            self.sizes.append((self.sizes[-1] - 1) // 2 + 1)
+        self.encoder = nn.ModuleList([
+            nn.Sequential(nn.Conv2d(in_planes if i == 0 else ch, ch, (5, 3), stride=(2, 1), padding=(2, 1)), nn.PReLU(ch))
+            for i in range(3)
+        ])
+        bottleneck = ch * self.sizes[-1]
+        self.project = nn.Linear(bottleneck, config.hidden)
+        self.rnn = nn.GRU(config.hidden, config.hidden, num_layers=config.layers, batch_first=True,
+                          bidirectional=config.bidirectional)
+        self.expand = nn.Linear(config.hidden * (2 if config.bidirectional else 1), bottleneck)
+        self.decoder = nn.ModuleList([
+            nn.Sequential(nn.Conv2d(ch, ch, (5, 3), padding=(2, 1)), nn.PReLU(ch)) for _ in range(2)
+        ])
+        self.out = nn.Conv2d(ch, out_planes, (5, 3), padding=(2, 1))
+
+    def forward(self, x):  # x: (B, planes, F, T) -> (B, out_planes, F, T)
+        skips = []
+        for layer in self.encoder:
+            x = layer(x)
+            skips.append(x)
+        B, C, Fb, T = x.shape
+        h = self.project(x.permute(0, 3, 1, 2).reshape(B, T, C * Fb))
+        h, _ = self.rnn(h)
+        x = self.expand(h).reshape(B, T, C, Fb).permute(0, 2, 3, 1) + skips[-1]
+        for i, layer in enumerate(self.decoder):
+            x = nn.functional.interpolate(x, size=(self.sizes[-2 - i], T), mode="nearest")
+            x = layer(x) + skips[-2 - i]
+        x = nn.functional.interpolate(x, size=(self.sizes[0], T), mode="nearest")
+        return self.out(x)
+
+
 class MaskEstimator(nn.Module):
-    """Mixture STFT in, mask out. Build it with :func:`build_model`.
+    """Mixture STFT in, mask (or compressed clean spectrum) out. Build it with :func:`build_model`.
 
     ``forward(mixture)`` takes the mixture STFT as a float tensor ``(batch, 2, freq, frames)`` (real and
     imaginary parts, see :func:`specmask_edu.learn.data.stft_to_tensor`) and returns the network output
@@ -177,14 +291,24 @@ class MaskEstimator(nn.Module):
         self.config = config
         F = config.n_freqs
         self.out_channels = 2 if config.is_complex else 1
-        # Per-frequency normalisation of the log power spectrum, fitted on training data.
+        # Per-frequency normalisation of the input features, fitted on training data.
         self.register_buffer("feature_mean", torch.zeros(F))
         self.register_buffer("feature_std", torch.ones(F))
         self.register_buffer("normalization_fitted", torch.tensor(False))
-        n_in = F * (3 if config.features == "logmag+phase" else 1)
         if config.features == "logmag+phase":
             k = torch.arange(F, dtype=torch.float32)
             self.register_buffer("bin_advance", 2 * torch.pi * k * config.hop_length / config.n_fft, persistent=False)
+        if config.arch == "crn":
+            self.body = _CRN(config, config.input_planes, self.out_channels)
+            self.head = None
+            with torch.no_grad():  # start near "pass the mixture through" (a small, smooth output layer)
+                self.body.out.weight.mul_(0.1)
+                self.body.out.bias.zero_()
+                if config.mask == "cirm":  # the applied mask is 2a/C: keep its random start small, centred on 1
+                    self.body.out.weight.mul_(config.C / 2)
+                    self.body.out.bias[0] = config.C / 2
+            return
+        n_in = F * config.input_planes
         if config.arch == "mlp":
             layers = [nn.Conv1d(n_in, config.hidden, 2 * config.context + 1, padding=config.context), nn.ReLU()]
             for _ in range(config.layers - 1):
@@ -199,27 +323,41 @@ class MaskEstimator(nn.Module):
 
     # ------------------------------------------------------------------ features
 
-    def features(self, mixture: torch.Tensor) -> torch.Tensor:
-        """Input features ``(batch, channels, frames)`` of a ``(batch, 2, freq, frames)`` STFT: the normalised
-        log power spectrum (``freq`` channels), followed for ``features="logmag+phase"`` by the cosine and
-        sine of the demodulated phase advance (``3 * freq`` channels in all)."""
+    def feature_planes(self, mixture: torch.Tensor) -> torch.Tensor:
+        """Input features ``(batch, planes, freq, frames)`` of a ``(batch, 2, freq, frames)`` STFT (see the
+        module docstring): 1 plane for ``"logmag"``, 3 for ``"logmag+phase"`` and ``"compressed"``."""
         mixture = self._check_input(mixture)
+        if self.config.features == "compressed":
+            re, im, mag = compress_spectrum(mixture[:, 0], mixture[:, 1])
+            return torch.stack([mag, re, im], dim=1) / self.feature_std[:, None]
         log_power = torch.log(mixture[:, 0] ** 2 + mixture[:, 1] ** 2 + _LOG_EPS)
         x = (log_power - self.feature_mean[:, None]) / self.feature_std[:, None]
         if self.config.features == "logmag":
-            return x
+            return x[:, None]
         phase = torch.atan2(mixture[:, 1], mixture[:, 0])
         advance = phase[..., 1:] - phase[..., :-1] - self.bin_advance[:, None]
         advance = torch.nn.functional.pad(advance, (1, 0))
-        return torch.cat([x, torch.cos(advance), torch.sin(advance)], dim=1)
+        return torch.stack([x, torch.cos(advance), torch.sin(advance)], dim=1)
+
+    def features(self, mixture: torch.Tensor) -> torch.Tensor:
+        """Input features flattened to ``(batch, planes * freq, frames)`` (what the MLP and GRU read)."""
+        x = self.feature_planes(mixture)
+        return x.reshape(x.shape[0], -1, x.shape[-1])
 
     @torch.no_grad()
     def fit_normalization(self, mixtures: torch.Tensor) -> None:
-        r"""Set :math:`\mu_k, \sigma_k` from a batch of training mixtures ``(batch, 2, freq, frames)``."""
+        r"""Set the per-frequency normalisation from a batch of training mixtures ``(batch, 2, freq, frames)``:
+        mean :math:`\mu_k` and deviation :math:`\sigma_k` of the log power, or (``"compressed"``) the RMS of
+        :math:`|Y|^{0.3}` at each frequency (one scale for all three planes, so the phase is untouched)."""
         mixtures = self._check_input(mixtures)
-        log_power = torch.log(mixtures[:, 0] ** 2 + mixtures[:, 1] ** 2 + _LOG_EPS)
-        self.feature_mean.copy_(log_power.mean(dim=(0, 2)))
-        self.feature_std.copy_(log_power.std(dim=(0, 2)).clamp_min(1e-3))
+        if self.config.features == "compressed":
+            _, _, mag = compress_spectrum(mixtures[:, 0], mixtures[:, 1])
+            self.feature_mean.zero_()
+            self.feature_std.copy_(torch.sqrt((mag ** 2).mean(dim=(0, 2))).clamp_min(1e-3))
+        else:
+            log_power = torch.log(mixtures[:, 0] ** 2 + mixtures[:, 1] ** 2 + _LOG_EPS)
+            self.feature_mean.copy_(log_power.mean(dim=(0, 2)))
+            self.feature_std.copy_(log_power.std(dim=(0, 2)).clamp_min(1e-3))
         self.normalization_fitted.fill_(True)
 
     def _check_input(self, mixture):
@@ -241,29 +379,76 @@ class MaskEstimator(nn.Module):
     # ------------------------------------------------------------------ network
 
     def forward(self, mixture: torch.Tensor) -> torch.Tensor:
-        x = self.features(mixture)  # (B, channels, T)
-        B, T, F = x.shape[0], x.shape[2], self.config.n_freqs
-        if self.config.arch == "mlp":
-            h = self.body(x).transpose(1, 2)  # (B, T, hidden)
+        B, F = (mixture.shape[0] if mixture.ndim == 4 else 1), self.config.n_freqs
+        if self.config.arch == "crn":
+            a = self.body(self.feature_planes(mixture))  # (B, out_channels, F, T)
+            a = a[:, 0] if self.out_channels == 1 else a
         else:
-            h, _ = self.body(x.transpose(1, 2))  # (B, T, width)
-        a = self.head(h)  # (B, T, F * out_channels)
+            x = self.features(mixture)  # (B, channels, T)
+            T = x.shape[2]
+            if self.config.arch == "mlp":
+                h = self.body(x).transpose(1, 2)  # (B, T, hidden)
+            else:
+                h, _ = self.body(x.transpose(1, 2))  # (B, T, width)
+            a = self.head(h)  # (B, T, F * out_channels)
+            a = a.transpose(1, 2) if self.out_channels == 1 else a.reshape(B, T, 2, F).permute(0, 2, 3, 1)
+        mask = self.config.mask
+        if mask == "mag_mapping":
+            return nn.functional.softplus(a)
+        if mask == "complex_mapping":
+            return a
         if not self.config.is_complex:
-            return torch.sigmoid(a.transpose(1, 2))
-        a = a.reshape(B, T, 2, F).permute(0, 2, 3, 1)  # (B, 2, F, T)
-        if self.config.mask == "cirm":
+            return torch.sigmoid(a)
+        if mask == "cirm":
             return self.config.K * torch.tanh(a)
         radius = torch.sqrt(a[:, 0] ** 2 + a[:, 1] ** 2 + 1e-12)[:, None]
         return a * (torch.tanh(radius) / radius)
 
-    def output_to_mask(self, output: torch.Tensor) -> torch.Tensor:
+    def output_to_mask(self, output: torch.Tensor, mixture: torch.Tensor | None = None) -> torch.Tensor:
         """The mask applied to the mixture: the output itself, except for ``"cirm"``, where the compressed
-        output is decompressed (:func:`specmask_edu.masks.decompress_mask`, same formula and clipping)."""
-        if self.config.mask != "cirm":
+        output is decompressed (:func:`specmask_edu.masks.decompress_mask`, same formula and clipping), and
+        for the mapping kinds, whose effective mask :math:`\hat S / Y` needs the ``mixture`` STFT
+        ``(batch, 2, freq, frames)`` (real: :math:`|\hat S| / |Y|`; a silent mixture bin gives 0)."""
+        mask = self.config.mask
+        if self.config.is_mapping:
+            if mixture is None:
+                raise SpecmaskInputError("A mapping model's mask is Ŝ / Y: pass the mixture STFT too.")
+            mixture = self._check_input(mixture)
+            energy = mixture[:, 0] ** 2 + mixture[:, 1] ** 2
+            inv_p = 1.0 / COMPRESSION
+            if mask == "mag_mapping":
+                return output.clamp_min(0) ** inv_p / torch.sqrt(energy + 1e-20) * (energy > 1e-20)
+            # compressed (r, i) -> S = (r, i) * |c|^(1/p - 1); then S / Y = S * conj(Y) / |Y|^2
+            c2 = output[:, 0] ** 2 + output[:, 1] ** 2 + _COMPRESS_EPS
+            scale = c2 ** ((inv_p - 1) / 2)
+            s_re, s_im = output[:, 0] * scale, output[:, 1] * scale
+            denom = energy + 1e-20
+            keep = energy > 1e-20
+            m_re = (s_re * mixture[:, 0] + s_im * mixture[:, 1]) / denom * keep
+            m_im = (s_im * mixture[:, 0] - s_re * mixture[:, 1]) / denom * keep
+            return torch.stack([m_re, m_im], dim=1)
+        if mask != "cirm":
             return output
         K, C = self.config.K, self.config.C
         limit = float(np.nextafter(np.float32(1.0), np.float32(0.0)))
         return (2.0 / C) * torch.atanh(torch.clamp(output / K, -limit, limit))
+
+    def estimate_spectrum(self, output: torch.Tensor, mixture: torch.Tensor) -> torch.Tensor:
+        """The estimated target STFT :math:`\hat S` ``(batch, 2, freq, frames)`` from the network output:
+        mask times mixture (a real mask scales both parts), or the decompressed mapping output."""
+        mixture = self._check_input(mixture)
+        if self.config.mask == "complex_mapping":
+            c2 = output[:, 0] ** 2 + output[:, 1] ** 2 + _COMPRESS_EPS
+            return output * (c2 ** ((1.0 / COMPRESSION - 1) / 2))[:, None]
+        if self.config.mask == "mag_mapping":
+            energy = mixture[:, 0] ** 2 + mixture[:, 1] ** 2
+            gain = output.clamp_min(0) ** (1.0 / COMPRESSION) / torch.sqrt(energy + 1e-20) * (energy > 1e-20)
+            return mixture * gain[:, None]
+        mask = self.output_to_mask(output)
+        if mask.ndim == 4:
+            return torch.stack([mask[:, 0] * mixture[:, 0] - mask[:, 1] * mixture[:, 1],
+                                mask[:, 0] * mixture[:, 1] + mask[:, 1] * mixture[:, 0]], dim=1)
+        return mixture * mask[:, None]
 
     @property
     def n_parameters(self) -> int:
@@ -272,7 +457,7 @@ class MaskEstimator(nn.Module):
 
     def extra_repr(self) -> str:
         c = self.config
-        return f"arch={c.arch!r}, mask={c.mask!r}, parameters={self.n_parameters}"
+        return f"arch={c.arch!r}, mask={c.mask!r}, features={c.features!r}, parameters={self.n_parameters}"
 
 
 def build_model(config: ModelConfig | None = None, seed: int | None = 0, **settings) -> MaskEstimator:

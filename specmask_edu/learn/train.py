@@ -24,13 +24,13 @@ from pathlib import Path
 
 import torch
 
-from .._validation import SpecmaskInputError
+from .._validation import SpecmaskInputError, check_int, check_number, check_seed
 from .data import MixtureDataset
 from .losses import LOSSES, SIGNAL_KINDS, compute_loss
 from .models import MaskEstimator, ModelConfig
 
-__all__ = ["TrainConfig", "TrainResult", "train", "set_threads", "save_model", "load_model", "plot_history",
-           "CHECKPOINT_FORMAT"]
+__all__ = ["TrainConfig", "TrainResult", "train", "set_threads", "available_cpus", "cgroup_cpu_limit", "save_model",
+           "load_model", "plot_history", "CHECKPOINT_FORMAT"]
 
 CHECKPOINT_FORMAT = "specmask_edu.learn/1"
 
@@ -41,9 +41,9 @@ class TrainConfig:
 
     Parameters
     ----------
-    loss : {"sdr", "signal", "mask"}
-        Signal approximation in dB (default), signal approximation, or mask approximation
-        (:mod:`specmask_edu.learn.losses`).
+    loss : {"sdr", "signal", "mask", "compressed"}
+        Signal approximation in dB (default), signal approximation, mask approximation, or the compressed
+        spectral + SI-SDR loss of GTCRN (:mod:`specmask_edu.learn.losses`).
     signal_kind : str or None
         ``"magnitude"``, ``"phase_sensitive"`` or ``"complex"`` for ``loss="signal"`` (default: phase-sensitive
         for a real mask, complex for a complex mask).
@@ -66,7 +66,7 @@ class TrainConfig:
     normalization_items : int
         Training mixtures used to fit the input normalisation (before the first step).
     grad_clip : float or None
-        Largest gradient norm (keeps a bad batch from wrecking the model).
+        Largest gradient norm, > 0 (keeps a bad batch from wrecking the model); None: no clipping.
     seed : int
         Seeds the mixtures, the shuffling and dropout-free training.
     max_seconds : float or None
@@ -95,18 +95,37 @@ class TrainConfig:
     num_threads: int | None = None
 
     def __post_init__(self):
-        if self.loss not in LOSSES:
+        if not isinstance(self.loss, str) or self.loss not in LOSSES:
             raise SpecmaskInputError(f"`loss` must be one of {list(LOSSES)} ({'; '.join(f'{k}: {v}' for k, v in LOSSES.items())}), got {self.loss!r}.")
-        if self.signal_kind is not None and self.signal_kind not in SIGNAL_KINDS:
+        if self.signal_kind is not None and (not isinstance(self.signal_kind, str) or self.signal_kind not in SIGNAL_KINDS):
             raise SpecmaskInputError(f"`signal_kind` must be one of {list(SIGNAL_KINDS)} or None, got {self.signal_kind!r}.")
-        for name in ("epochs", "n_items", "batch_size", "normalization_items"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise SpecmaskInputError(f"`{name}` must be a positive whole number, got {value!r}.")
+        limits = {"epochs": 100_000, "n_items": 1_000_000, "batch_size": 4096, "normalization_items": 100_000}
+        for name, high in limits.items():
+            check_int(getattr(self, name), name, low=1, high=high)
+        check_int(self.heldout_items, "heldout_items", low=0, high=100_000, hint="0 switches the held-out loss off.")
         if self.batch_size > self.n_items:
             raise SpecmaskInputError(f"`batch_size` ({self.batch_size}) is larger than `n_items` ({self.n_items}).")
-        if not self.lr > 0:
-            raise SpecmaskInputError(f"`lr` must be positive, got {self.lr!r}.")
+        check_number(self.lr, "lr", low=0.0, high=10.0, low_open=True,
+                     hint="The learning rate is a small positive number such as 3e-3.")
+        check_number(self.weight_decay, "weight_decay", low=0.0, high=10.0,
+                     hint="Weight decay is 0 (off) or a small positive number such as 1e-4.")
+        if self.grad_clip is not None:
+            check_number(self.grad_clip, "grad_clip", low=0.0, low_open=True,
+                         hint="It is the largest gradient norm, e.g. 5.0; use None to switch clipping off "
+                              "(a negative value would turn the gradient around and train backwards).")
+        self.seed = check_seed(self.seed)
+        check_number(self.segment_seconds, "segment_seconds", low=0.0, high=60.0, low_open=True, unit="seconds")
+        if self.max_seconds is not None:
+            check_number(self.max_seconds, "max_seconds", low=0.0, low_open=True, unit="seconds",
+                         hint="Use None for no time limit.")
+        if self.num_threads is not None:
+            check_int(self.num_threads, "num_threads", low=1, high=256, hint="Use None to let set_threads() pick.")
+        for name in ("snr_range", "gain_range_db", "speed_factors"):
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+                raise SpecmaskInputError(f"`{name}` must be a tuple of numbers, got {value!r}.")
+        if self.noises is not None and not isinstance(self.noises, (str, tuple, list)):
+            raise SpecmaskInputError(f"`noises` must be None or a tuple of noise types, got {self.noises!r}.")
 
     @classmethod
     def fast(cls, **changes) -> TrainConfig:
@@ -147,18 +166,51 @@ class TrainResult:
         return plot_history(self.history, ax=ax)
 
 
-def set_threads(num_threads: int | None = None) -> int:
+def cgroup_cpu_limit(path="/sys/fs/cgroup/cpu.max") -> float | None:
+    """CPUs this container may use according to its cgroup v2 quota file (``cpu.max``: ``"<quota> <period>"``
+    in microseconds, or ``"max <period>"`` for no limit); None when there is no file or no limit.
+
+    JupyterHub / Binder set ``cpu_limit`` this way: the host may have 64 cores while the kernel may use 1.
+    """
+    try:
+        text = Path(path).read_text().split()
+    except OSError:
+        return None
+    if len(text) < 2 or text[0] == "max":
+        return None
+    try:
+        quota, period = float(text[0]), float(text[1])
+    except ValueError:
+        return None
+    if quota <= 0 or period <= 0:
+        return None
+    return quota / period
+
+
+def available_cpus(cpu_max_path="/sys/fs/cgroup/cpu.max") -> int:
+    """Whole CPUs this process may use: the cores it may run on (``os.sched_getaffinity``, else
+    ``os.cpu_count``), lowered to the container's CPU quota (:func:`cgroup_cpu_limit`, rounded down, at
+    least 1)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    limit = cgroup_cpu_limit(cpu_max_path)
+    if limit is not None:
+        cores = min(cores, max(1, int(limit)))
+    return max(1, cores)
+
+
+def set_threads(num_threads: int | None = None, cpu_max_path="/sys/fs/cgroup/cpu.max") -> int:
     """Set PyTorch's CPU threads and return the number used.
 
-    None picks the number of cores this process may use, at most 4 (more threads than cores, or many
-    threads for these small matrices, only add overhead; on a 2-core laptop or Binder instance that is 2).
+    None picks :func:`available_cpus` — the cores this process may use, lowered to the container's cgroup
+    CPU quota (``/sys/fs/cgroup/cpu.max``), not the host's core count — at most 4 (more threads than
+    CPUs, or many threads for these small matrices, only add overhead; on a 2-core laptop or Binder
+    instance that is 2, under a 1-CPU JupyterHub limit it is 1).
     """
     if num_threads is None:
-        try:
-            available = len(os.sched_getaffinity(0))
-        except AttributeError:  # macOS, Windows
-            available = os.cpu_count() or 1
-        num_threads = max(1, min(4, available))
+        num_threads = min(4, available_cpus(cpu_max_path))
     if isinstance(num_threads, bool) or not isinstance(num_threads, int) or num_threads <= 0:
         raise SpecmaskInputError(f"`num_threads` must be a positive whole number or None, got {num_threads!r}.")
     torch.set_num_threads(num_threads)
@@ -238,9 +290,11 @@ def _heldout_batch(model, config):
 
 def _loss_name(config, model):
     if config.loss == "mask":
-        return "mask approximation (MSE)"
+        return "mapping (MSE of compressed spectra)" if model.config.is_mapping else "mask approximation (MSE)"
     if config.loss == "sdr":
         return "signal approximation: -SDR (dB)"
+    if config.loss == "compressed":
+        return "compressed spectra + SI-SDR (GTCRN)"
     kind = config.signal_kind or ("complex" if model.config.is_complex else "phase_sensitive")
     return f"signal approximation ({kind.replace('_', '-')})"
 
@@ -397,7 +451,14 @@ def save_model(model: MaskEstimator, path, history: dict | None = None) -> Path:
     """
     if not isinstance(model, MaskEstimator):
         raise SpecmaskInputError(f"`model` must be a MaskEstimator, got {type(model).__name__}.")
-    path = Path(path)
+    try:
+        path = Path(path)
+    except TypeError:
+        raise SpecmaskInputError(f"`path` must be a file name such as 'my_model.pt', got {path!r}.") from None
+    if path.is_dir() or str(path).endswith(("/", os.sep)):
+        raise SpecmaskInputError(
+            f"{str(path)!r} is a folder; give a file name inside it, e.g. {str(path / 'my_model.pt')!r}."
+        )
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     checkpoint = {
@@ -440,9 +501,42 @@ def load_model(path, return_history: bool = False):
         ) from err
     if not isinstance(checkpoint, dict) or checkpoint.get("format") != CHECKPOINT_FORMAT:
         raise SpecmaskInputError(f"{str(path)!r} was not written by specmask_edu.learn.save_model.")
-    model = MaskEstimator(ModelConfig.from_dict(checkpoint["config"]))
-    model.load_state_dict(checkpoint["state_dict"])
-    model.eval()
+    model = model_from_checkpoint(checkpoint, str(path))
     if return_history:
         return model, checkpoint.get("history")
+    return model
+
+
+def model_from_checkpoint(checkpoint: dict, source: str = "the checkpoint") -> MaskEstimator:
+    """Rebuild a :class:`MaskEstimator` from a loaded checkpoint dict (``{"config", "state_dict", ...}``),
+    checking that the settings are valid and that the weights fit them; returns it in evaluation mode."""
+    if not isinstance(checkpoint.get("config"), dict) or not isinstance(checkpoint.get("state_dict"), dict):
+        raise SpecmaskInputError(
+            f"{source!r} has no model settings ('config') or no weights ('state_dict'); save models with "
+            "specmask_edu.learn.save_model(model, path)."
+        )
+    try:
+        model = MaskEstimator(ModelConfig.from_dict(checkpoint["config"]))
+    except SpecmaskInputError as err:
+        raise SpecmaskInputError(f"{source!r} holds settings this version cannot build: {err}") from None
+    except TypeError as err:
+        raise SpecmaskInputError(f"{source!r} holds unreadable model settings ({err}).") from None
+    state = checkpoint["state_dict"]
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    wrong = sorted(k for k in set(expected) & set(state)
+                   if not isinstance(state[k], torch.Tensor) or tuple(state[k].shape) != tuple(expected[k].shape))
+    if missing or unexpected or wrong:
+        details = "; ".join(part for part in (
+            f"missing weights {missing[:4]}" if missing else "",
+            f"unexpected weights {unexpected[:4]}" if unexpected else "",
+            f"weights of the wrong shape {wrong[:4]}" if wrong else "",
+        ) if part)
+        raise SpecmaskInputError(
+            f"The weights in {source!r} do not fit its model settings ({details}): the file was edited or "
+            "mixes two models. Save the model again with specmask_edu.learn.save_model."
+        )
+    model.load_state_dict(state)
+    model.eval()
     return model
