@@ -47,7 +47,8 @@ from .metrics import BSSEvalReferences, bss_eval, format_table, match_score, met
 from .separation import apply_mask, oracle_separate, resynthesize, separate
 from .stft import STFTConfig, istft, magnitude_phase, stft
 
-__version__ = "0.1.0"
+# The one place the version is written: pyproject.toml reads it from here (dynamic version).
+__version__ = "0.2.0"
 
 # Modules and names loaded on first access (they import heavier libraries or are optional).
 _LAZY_MODULES = {"synth", "examples", "phase", "plots", "players", "widgets", "exercises", "learn", "cli"}

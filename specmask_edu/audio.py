@@ -30,6 +30,9 @@ __all__ = [
     "MAX_SNR_DB",
     "WRITABLE_FORMATS",
     "load_audio",
+    "load_upload",
+    "upload_limit_text",
+    "PHONE_FORMATS",
     "save_audio",
     "to_mono",
     "resample",
@@ -119,6 +122,58 @@ def _open_source(source):
     )
 
 
+#: Endings of phone and video recordings (AAC/ALAC in an MP4 container, AMR, 3GP) that libsndfile cannot decode.
+PHONE_FORMATS = (".m4a", ".mp4", ".aac", ".3gp", ".amr", ".caf", ".mov", ".webm")
+
+
+def _phone_format_advice(handle, label) -> str | None:
+    """Conversion advice when ``handle`` (a path or BytesIO) is a phone/video recording: an MP4 container
+    (``ftyp`` at byte 4: .m4a from iPhone Voice Memos and most Android recorders) or a known ending."""
+    try:
+        head = handle.getvalue()[:12] if isinstance(handle, io.BytesIO) else Path(handle).open("rb").read(12)
+    except OSError:
+        head = b""
+    ending = next((e for e in PHONE_FORMATS if label.lower().rstrip("'").endswith(e)), None)
+    if head[4:8] != b"ftyp" and ending is None:
+        return None
+    kind = ending or ".m4a/.mp4"
+    return (f"{label} is a {kind} file, a phone or video format that this package cannot decode (.m4a is what "
+            "iPhone Voice Memos and many Android recorders save: AAC audio in an MP4 container). Convert it to WAV first: "
+            "`ffmpeg -i recording.m4a -ac 1 recording.wav` in a terminal, or open it in Audacity and use "
+            "File > Export > Export as WAV; or set the recorder app to WAV (or FLAC) before you record. "
+            "Then upload or load the .wav file.")
+
+
+def upload_limit_text() -> str:
+    """How large an upload this Jupyter server accepts, in words: the limit ``specmask-edu lab`` set (it passes
+    it to the kernel in ``SPECMASK_UPLOAD_LIMIT_BYTES``), else the Jupyter server's default of about 10 MB."""
+    limit = os.environ.get("SPECMASK_UPLOAD_LIMIT_BYTES", "")
+    if limit.isdigit():
+        return f"{int(limit) / 1e6:.0f} MB (set by specmask-edu lab)"
+    return "about 10 MB (the Jupyter server's default; `specmask-edu lab` raises it to 100 MB)"
+
+
+def load_upload(upload, default, default_label: str, sr: int = DEFAULT_SR) -> tuple[np.ndarray, str]:
+    """``(waveform, label)`` of the file chosen in an ``ipywidgets.FileUpload``, or ``(default, default_label)``
+    when nothing arrived (taught in lessons 00, 02 and 04).
+
+    A file larger than the server's websocket message limit never reaches Python: the browser drops it
+    without a message and ``upload.value`` stays empty. So when nothing arrived this prints what to do if a
+    file *was* chosen: a shorter or compressed file (FLAC, MP3, OGG), or a path instead of an upload.
+    """
+    value = getattr(upload, "value", upload)
+    if value:
+        x = load_audio(value, sr=sr)
+        first = value[0] if isinstance(value, (tuple, list)) else value
+        name = first.get("name") if isinstance(first, dict) else getattr(first, "name", None)
+        return x, str(name or "your upload")
+    print(f"No upload arrived, so {default_label} is used. If you did choose a file (the button then shows "
+          f"'(1)'), it did not reach Python: this server drops uploads above {upload_limit_text()} without a "
+          "message. Use a shorter or compressed file (FLAC, MP3 or OGG; two minutes of 16 kHz mono WAV is 3.8 MB), "
+          "or copy the file next to this notebook and load it by its path: sm.load_audio(\"my_recording.wav\").")
+    return default, default_label
+
+
 def load_audio(source, sr: int | None = DEFAULT_SR, mono: bool = True,
                max_duration: float | None = MAX_DURATION) -> np.ndarray:
     """Load audio from a file path or from raw bytes, as a float64 waveform at ``sr`` Hz.
@@ -172,6 +227,9 @@ def load_audio(source, sr: int | None = DEFAULT_SR, mono: bool = True,
     except SpecmaskInputError:
         raise
     except (RuntimeError, sf.LibsndfileError, TypeError, ValueError, OSError, EOFError) as err:
+        phone = _phone_format_advice(handle, label)
+        if phone:
+            raise SpecmaskInputError(phone) from err
         raise SpecmaskInputError(
             f"Could not read {label} as audio ({err}). Use a WAV, FLAC, OGG or MP3 file; other formats "
             "(m4a, video files) need converting first, e.g. with ffmpeg or Audacity."

@@ -7,6 +7,9 @@
 ``specmask-edu warmup``  does librosa's one-time numba compilation now, so a student's first cell is fast.
 ``specmask-edu doctor``  reports versions and whether audio playback and widgets will work.
 ``specmask-edu html``    builds the static HTML edition of the lessons (executed; figures and players embedded).
+``specmask-edu lessons`` copies the lessons that ship with the package to a folder (never overwrites).
+``specmask-edu assign``  builds the Otter-Grader assignments: student notebooks and autograder.
+``specmask-edu slides``  builds executed reveal.js slide decks of the lessons.
 """
 
 from __future__ import annotations
@@ -218,8 +221,32 @@ def doctor(stream=None) -> int:
         line(False, "bundled example clips", f"{err}")
     nb = find_notebooks_dir(required=False)
     print(f"[info] lessons folder: {nb if nb else 'not found (clone the repository to get notebooks/)'}", file=stream)
-    print("All good." if problems == 0 else f"{problems} problem(s) found; see the advice above.", file=stream)
+    warnings = _backend_warning(stream)
+    if problems:
+        print(f"{problems} problem(s) found; see the advice above.", file=stream)
+    else:
+        print("All good." if not warnings else "No problems; read the warning above.", file=stream)
     return problems
+
+
+#: matplotlib backends that draw into files only: under them ``plt.show()`` displays nothing.
+_FILE_BACKENDS = {"agg", "pdf", "ps", "svg", "pgf", "cairo", "template"}
+
+
+def _backend_warning(stream) -> int:
+    """Warn (1) when MPLBACKEND names a non-interactive backend: Jupyter kernels inherit it, so a student's own
+    ``plt.show()`` shows nothing there. The lessons are not affected: ``plots.show`` renders the PNG itself."""
+    backend = os.environ.get("MPLBACKEND", "").strip()
+    if backend.lower() not in _FILE_BACKENDS:
+        print("[info] figures: the lessons show them with plots.show(fig, alt=...), which works under any "
+              "matplotlib backend", file=stream)
+        return 0
+    print(f"[WARN] MPLBACKEND={backend} is set in this environment. Jupyter kernels inherit it, and under a "
+          f"non-interactive backend plt.show() displays nothing. The lessons still show every figure (they use "
+          f"plots.show, which works under any backend), but plt.show() in your own cells will not. Unless you "
+          f"need it, remove it (`unset MPLBACKEND`, and from your shell profile) before starting Jupyter.",
+          file=stream)
+    return 1
 
 
 def _browser_available() -> bool:
@@ -272,6 +299,17 @@ def main(argv=None) -> int:
     html_cmd.add_argument("--timeout", type=float, default=600, help="seconds one cell may run (default 600)")
     html_cmd.add_argument("--overwrite", action="store_true", help="replace index.html and NN_*.html already in --out")
 
+    # Course tools: lessons (specmask_edu/lessons.py), assign (assign.py), slides (slides.py).
+    lessons_cmd = sub.add_parser("lessons", help="copy the lessons that came with the package to a folder of yours")
+    lessons_cmd.add_argument("dir", nargs="?", default="specmask_lessons", help="folder (default: specmask_lessons)")
+    assign_cmd = sub.add_parser("assign", help="build the Otter-Grader assignments (student notebooks + autograder)")
+    assign_cmd.add_argument("out", help="output folder (a new or empty folder)")
+    assign_cmd.add_argument("--only", nargs="*", default=None, help="assignment names (default: all)")
+    slides_cmd = sub.add_parser("slides", help="build executed reveal.js slide decks of the lessons")
+    slides_cmd.add_argument("--out", default="slides", help="output folder (default: slides)")
+    slides_cmd.add_argument("--dir", default=None, help="lessons folder (default: ./notebooks)")
+    slides_cmd.add_argument("--only", nargs="*", default=None, help="lesson numbers, e.g. 02 04 (default: all)")
+
     args, extra = parser.parse_known_args(argv)
     if args.command != "lab" and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -280,6 +318,24 @@ def main(argv=None) -> int:
     except SpecmaskInputError as err:
         print(f"specmask-edu: {err}", file=sys.stderr)
         return 2
+
+
+def _course_command(args) -> int:
+    """``lessons``, ``assign`` and ``slides``: the course tools (see INSTRUCTORS.md)."""
+    if args.command == "lessons":
+        from .lessons import copy_lessons, format_copy_report
+
+        print(format_copy_report(copy_lessons(args.dir), args.dir))
+        return 0
+    if args.command == "assign":
+        from .assign import build_assignments
+
+        build_assignments(args.out, names=args.only)
+        return 0
+    from .slides import build_slides
+
+    build_slides(args.out, notebooks=args.dir, only=args.only)
+    return 0
 
 
 def _free_folder(base: str) -> str:
@@ -311,8 +367,13 @@ def _run(args, extra) -> int:
         return 0
     if args.command == "doctor":
         return 1 if doctor() else 0
+    if args.command in ("lessons", "assign", "slides"):
+        return _course_command(args)
     if args.command == "lab":
-        folder = Path(args.dir) if args.dir else find_notebooks_dir()
+        from .lessons import lab_server_args, lessons_folder_for_lab
+
+        # Outside a clone (no notebooks/ folder), open the student's copy of the packaged lessons.
+        folder = Path(args.dir) if args.dir else (find_notebooks_dir(required=False) or lessons_folder_for_lab())
         if not args.no_browser and not _browser_available():
             print("No web browser found on this machine, so here is the demo instead:\n")
             out = _free_folder("demo_output")  # a new folder: never replaces an earlier demo's files
@@ -328,6 +389,7 @@ def _run(args, extra) -> int:
             cmd.append("--allow-root")
         if start.exists():
             cmd.append(f"--LabApp.default_url=/lab/tree/{start.name}")
+        cmd += lab_server_args()  # uploads of recordings up to two minutes (websocket message limit)
         cmd += extra
         return subprocess.call(cmd)
     return 0

@@ -11,11 +11,17 @@ The pages need no server and no kernel:
   (the notebooks' WAVs re-encoded losslessly as FLAC, about half the size; a clip that a page plays
   several times, e.g. in an explorer and in the static cell below it, is stored once and shared by a
   short script, see :func:`compact_media`);
-- widgets (sliders, explorers) are kept in their saved state. Drawing them needs the Jupyter widget
-  renderer script, which the page loads from a CDN (unpkg) when opened with internet access; offline
-  the widgets stay blank, and the *static cell* that follows every explorer in the lessons shows the
-  same result as a plain figure and player. Math is typeset by MathJax from a CDN in the same way
-  (offline the LaTeX source is shown).
+- widgets (sliders, explorers) are kept in their saved state and drawn by the Jupyter widget renderer
+  (``@jupyter-widgets/html-manager``, with ``require.js``); math is typeset by MathJax 3 (SVG output, with
+  hidden MathML for screen readers). These three scripts are pinned to exact versions (:data:`SCRIPTS`).
+  When ``npm`` is available, the build fetches them once from the npm registry (``npm pack``, cached in
+  ``~/.cache/specmask_edu/npm``), checks them against the pinned integrity hashes and writes them into
+  ``DIR/_static/`` with their licences, so the edition works offline, explorers included. Without npm
+  (a pip-only install) the pages load the same files from jsDelivr with ``integrity`` hashes (so a changed
+  file is refused), and the index page says so;
+- every figure keeps its text alternative: ``plots.show`` writes an ``<img alt>`` and ``alt`` in the
+  image metadata, and the template here writes that metadata out (nbconvert's own template would stamp
+  "No description has been provided for this image" on every image).
 
 ``index.html`` links every lesson with its title and learning objectives, taken from the notebook's
 first Markdown cells.
@@ -34,15 +40,159 @@ from pathlib import Path
 
 from ._validation import SpecmaskInputError, check_number, check_output_files
 
-__all__ = ["build_html_edition", "lesson_info", "execute_notebook", "export_page", "compact_media",
+__all__ = ["build_html_edition", "lesson_info", "execute_notebook", "export_page", "compact_media", "fetch_scripts",
+           "SCRIPTS", "STATIC_DIR",
            "EditionPage", "DEFAULT_TIMEOUT",
            "find_notebooks_dir", "LessonsNotFoundError"]
 
 #: Seconds one cell may run before the build stops with an error.
 DEFAULT_TIMEOUT = 600
 
-# The widget renderer that matches ipywidgets 8 (widget state format 2).
-_HTML_MANAGER_RANGE = "^1.0.0"
+#: The scripts a page needs, at exact versions: name in ``_static/`` -> npm package, the file inside its
+#: tarball, the licence files to ship with it, the same file on jsDelivr (used without npm) and its
+#: Subresource Integrity hash (sha384 of the file in the npm tarball, which is what jsDelivr serves).
+SCRIPTS = {
+    "require.js": {
+        "npm": "requirejs@2.1.10", "member": "package/require.js",
+        "licences": (),  # "Available via the MIT or new BSD license" in the file's own header
+        "cdn": "https://cdn.jsdelivr.net/npm/requirejs@2.1.10/require.js",
+        "integrity": "sha384-Q73UieYRZUb9gbRzVTHwR1u6kkDm3uLUU33l7lC/56FG/mbLFfk6GJ9mD69RGX+T",
+    },
+    "embed-amd.js": {  # the widget renderer for ipywidgets 8 (widget state format 2)
+        "npm": "@jupyter-widgets/html-manager@1.0.11", "member": "package/dist/embed-amd.js",
+        "licences": ("package/LICENSE", "package/dist/embed.js.LICENSE.txt"),
+        "cdn": "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.11/dist/embed-amd.js",
+        "integrity": "sha384-t3Vzd96uustmzEkVbVZBH4gnhOPnRH2zIKcalyh7mFqKiZ+gsG9Vf8+KCrQGnJFJ",
+    },
+    "tex-svg-full.js": {  # MathJax 3, one file, SVG output (no web fonts to fetch)
+        "npm": "mathjax@3.2.2", "member": "package/es5/tex-svg-full.js",
+        "licences": ("package/LICENSE",),
+        "cdn": "https://cdn.jsdelivr.net/npm/mathjax@3.2.2/es5/tex-svg-full.js",
+        "integrity": "sha384-4kE/rQ11E8xT9QgrCBTyvenkuPfQo8rXYQvJZuMgxyPOoUfpatjQPlgdv6V5yhUK",
+    },
+}
+STATIC_DIR = "_static"
+
+_MATHJAX_CONFIG = (
+    "<script>window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
+    "displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']], processEscapes: true, processEnvironments: true}, "
+    "svg: {fontCache: 'global'}};</script>"
+)
+
+
+def _sri(data: bytes) -> str:
+    import base64
+    import hashlib
+
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+
+def _npm_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "specmask_edu" / "npm"
+
+
+def fetch_scripts(cache=None, log=None) -> dict | None:
+    """The pinned scripts of :data:`SCRIPTS` as ``{name: bytes}`` plus their licences
+    (``{"LICENSES/<package>-<file>": bytes}``), fetched once with ``npm pack`` into ``cache``
+    (default ``~/.cache/specmask_edu/npm``) and checked against the pinned integrity hashes.
+
+    Returns None (after a log line saying why) when npm is missing or the registry cannot be reached: the
+    pages then load the scripts from the CDN with the same hashes.
+    """
+    import shutil
+    import subprocess
+    import tarfile
+
+    cache = Path(cache) if cache is not None else _npm_cache()
+    npm = shutil.which("npm")
+    files = {}
+    for name, spec in SCRIPTS.items():
+        tarball = cache / (spec["npm"].lstrip("@").replace("/", "-").replace("@", "-") + ".tgz")
+        if not tarball.is_file():
+            if npm is None:
+                if log:
+                    log("npm not found: the pages will load require.js, the widget renderer and MathJax from "
+                        "jsDelivr (pinned, with integrity hashes) and need the internet for explorers and math")
+                return None
+            cache.mkdir(parents=True, exist_ok=True)
+            try:
+                run = subprocess.run([npm, "pack", spec["npm"], "--pack-destination", str(cache), "--silent"],
+                                     capture_output=True, text=True, timeout=300)
+            except (OSError, subprocess.TimeoutExpired) as err:
+                run = subprocess.CompletedProcess([], 1, "", str(err))
+            made = cache / run.stdout.strip().splitlines()[-1] if run.returncode == 0 and run.stdout.strip() else None
+            if made is None or not made.is_file():
+                if log:
+                    log(f"npm pack {spec['npm']} failed ({run.stderr.strip()[-300:]}); the pages will load the "
+                        "scripts from jsDelivr instead (pinned, with integrity hashes)")
+                return None
+            made.replace(tarball)
+        with tarfile.open(tarball) as tar:
+            data = tar.extractfile(spec["member"]).read()
+            if _sri(data) != spec["integrity"]:
+                raise RuntimeError(f"{tarball} does not contain the pinned {spec['npm']} ({spec['member']} has "
+                                   f"another hash); delete it and build again")
+            files[name] = data
+            for licence in spec["licences"]:
+                package = spec["npm"].rsplit("@", 1)[0].lstrip("@").replace("/", "-")
+                files[f"LICENSES/{package}-{Path(licence).name}"] = tar.extractfile(licence).read()
+    return files
+
+
+def _script_urls(prefix: str | None) -> dict:
+    """``{name: (src, integrity or "")}``: files next to the page under ``prefix``, or the CDN with SRI."""
+    if prefix is not None:
+        return {name: (f"{prefix}/{name}", "") for name in SCRIPTS}
+    return {name: (spec["cdn"], spec["integrity"]) for name, spec in SCRIPTS.items()}
+
+
+def _script_tag(src: str, integrity: str, defer: bool = False) -> str:
+    extra = f' integrity="{integrity}" crossorigin="anonymous"' if integrity else ""
+    return f'<script{" defer" if defer else ""} src="{html.escape(src)}"{extra}></script>'
+
+
+# The lab template with three changes: the pinned scripts (local or CDN with SRI) instead of floating CDN
+# URLs, MathJax 3 instead of 2, and the ``alt`` of image outputs written from their metadata.
+_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}
+{{ resources.specmask_scripts['require'] }}
+{%- endblock html_head_js_requirejs -%}
+{% block jupyter_widgets %}
+{%- if "widgets" in nb.metadata -%}
+<script>
+document.addEventListener('DOMContentLoaded', function () {
+  var s = document.createElement('script');
+  s.src = {{ resources.specmask_scripts['widgets_src'] | tojson }};
+  {%- if resources.specmask_scripts['widgets_integrity'] %}
+  s.integrity = {{ resources.specmask_scripts['widgets_integrity'] | tojson }};
+  s.crossOrigin = 'anonymous';
+  {%- endif %}
+  document.body.appendChild(s);
+});
+</script>
+{%- endif -%}
+{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}
+{{ resources.specmask_scripts['mathjax'] }}
+{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}
+{%- endblock html_head_js_mermaidjs -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+{%- set alt = output | get_metadata('alt', 'image/png') %}{% if alt %} alt="{{ alt | escape_html }}"{% endif %}
+{%- set width = output | get_metadata('width', 'image/png') %}{% if width is not none %} width={{ width | escape_html }}{% endif %}>
+</div>
+{%- endblock data_png %}
+{% block data_jpg scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/jpeg;base64,{{ output.data['image/jpeg'] | escape_html }}"
+{%- set alt = output | get_metadata('alt', 'image/jpeg') %}{% if alt %} alt="{{ alt | escape_html }}"{% endif %}
+{%- set width = output | get_metadata('width', 'image/jpeg') %}{% if width is not none %} width={{ width | escape_html }}{% endif %}>
+</div>
+{%- endblock data_jpg %}
+"""
 
 _OBJECTIVES_HEADING = re.compile(
     r"^\s*(#{1,6}\s*|\*\*|__)?\s*((learning\s+)?(objectives|goals)|(what\s+)?you('ll|\s+will)\s+learn)\b",
@@ -143,12 +293,25 @@ async def _execute_all(paths, timeout: float, jobs: int, log) -> list:
     return [task.result() for task in tasks]
 
 
-def export_page(nb) -> str:
-    """The executed notebook as a standalone HTML page (nbconvert ``lab`` template)."""
+def export_page(nb, static_prefix: str | None = None) -> str:
+    """The executed notebook as a standalone HTML page (nbconvert ``lab`` template, see ``_TEMPLATE``).
+
+    ``static_prefix``: where the pinned scripts of :data:`SCRIPTS` are, relative to the page (e.g.
+    ``"_static"``); None loads them from jsDelivr with their integrity hashes.
+    """
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", html_manager_semver_range=_HTML_MANAGER_RANGE)
-    body, _ = exporter.from_notebook_node(nb)
+    urls = _script_urls(static_prefix)
+    scripts = {
+        "require": _script_tag(*urls["require.js"]),
+        "widgets_src": urls["embed-amd.js"][0],
+        "widgets_integrity": urls["embed-amd.js"][1],
+        "mathjax": _MATHJAX_CONFIG + "\n" + _script_tag(*urls["tex-svg-full.js"], defer=True),
+    }
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"specmask.html.j2": _TEMPLATE})],
+                            template_file="specmask.html.j2")
+    body, _ = exporter.from_notebook_node(nb, resources={"specmask_scripts": scripts})
     return body
 
 
@@ -308,7 +471,7 @@ def _with_nav(page_html: str, nav: str) -> str:
     return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + nav, page_html, count=1)
 
 
-def _index_html(pages: list[EditionPage], version: str) -> str:
+def _index_html(pages: list[EditionPage], version: str, static_prefix: str | None = None) -> str:
     items = []
     for page in pages:
         objectives = "".join(f"<li>{_markdown_inline(o)}</li>" for o in page.objectives)
@@ -319,14 +482,25 @@ def _index_html(pages: list[EditionPage], version: str) -> str:
             + "</li>"
         )
     built = time.strftime("%Y-%m-%d %H:%M")
+    mathjax = _MATHJAX_CONFIG + "\n" + _script_tag(*_script_urls(static_prefix)["tex-svg-full.js"], defer=True)
+    versions = ", ".join(html.escape(spec["npm"]) for spec in SCRIPTS.values())
+    if static_prefix is not None:
+        scripts_note = (f"The explorers and the mathematics are drawn by scripts included in this folder "
+                        f"(<code>{html.escape(static_prefix)}/</code>: {versions}, with their licences), so every "
+                        f"page works offline.")
+    else:
+        scripts_note = (f"This edition was built without npm, so the explorers and the mathematics are drawn by "
+                        f"scripts loaded from jsDelivr ({versions}, exact versions with integrity hashes): online "
+                        f"they appear as usual; offline the explorers stay blank and the formulas show as LaTeX, "
+                        f"and the static cell below each explorer still shows its figure and players. Build with "
+                        f"npm installed to include the scripts.")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>specmask_edu lessons: audio separation with real and complex masks</title>
-<script>window.MathJax = {{tex: {{inlineMath: [['$', '$'], ['\\\\(', '\\\\)']]}}}};</script>
-<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script>
+{mathjax}
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1f2328; }}
 ol.lessons {{ list-style: none; padding: 0; }}
@@ -337,6 +511,7 @@ li.lesson h2 {{ font-size: 1.2rem; margin: 0.4rem 0; }}
 </style>
 </head>
 <body>
+<main>
 <h1>Audio separation with real-valued and complex masks</h1>
 <p>The lessons of <code>specmask_edu</code>, executed and saved as static pages: every figure and audio
 player is inside the page. To move the sliders, open the lessons in JupyterLab (Binder, Colab, or
@@ -344,9 +519,9 @@ player is inside the page. To move the sliders, open the lessons in JupyterLab (
 <ol class="lessons">
 {"".join(items)}
 </ol>
-<p class="note">Built {built} with specmask_edu {html.escape(version)}. Widgets are stored in their saved
-state and drawn by the Jupyter widget script from a CDN when you are online; offline, the static cell below
-each explorer shows its result.</p>
+<p class="note">Built {built} with specmask_edu {html.escape(version)}. The explorers are stored in their
+saved state: their sliders move only with a running kernel. {scripts_note}</p>
+</main>
 </body>
 </html>
 """
@@ -395,7 +570,7 @@ def _find_notebooks(notebooks) -> list[Path]:
 
 
 def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT, *, jobs: int | None = None,
-                       log=print, overwrite: bool = False) -> list[EditionPage]:
+                       log=print, overwrite: bool = False, vendor_scripts: bool = True) -> list[EditionPage]:
     """Execute every lesson and write ``out_dir/NN_name.html`` for each plus ``out_dir/index.html``.
 
     Parameters
@@ -415,6 +590,10 @@ def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT
     overwrite : bool
         Replace an existing ``index.html`` or ``NN_*.html`` in ``out_dir`` (default False: refused, before any
         lesson runs, as is an ``out_dir`` that is a file or not writable).
+    vendor_scripts : bool
+        Include the pinned widget renderer, require.js and MathJax in ``out_dir/_static/`` (fetched with npm,
+        see :func:`fetch_scripts`) so the pages work offline (default). False, or no npm: the pages load
+        them from jsDelivr (exact versions, integrity hashes) and the index says so.
 
     Returns
     -------
@@ -434,23 +613,31 @@ def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT
     paths = _find_notebooks(notebooks)
     timeout = check_number(timeout, "timeout", low=0.0, low_open=True, unit="seconds",
                            hint="It is how long one cell may run, e.g. 600.")
-    check_output_files(out_dir, ["index.html", *(f"{p.stem}.html" for p in paths)], overwrite=overwrite)
+    static = [f"{STATIC_DIR}/{name}" for name in SCRIPTS]
+    check_output_files(out_dir, ["index.html", *(f"{p.stem}.html" for p in paths), *static], overwrite=overwrite)
+    scripts = fetch_scripts(log=log) if vendor_scripts else None
     jobs = max(1, int(jobs if jobs is not None else min(2, os.cpu_count() or 1)))
     executed = run_sync(_execute_all)(paths, timeout, jobs, log)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    prefix = None
+    if scripts is not None:
+        prefix = STATIC_DIR
+        for name, data in scripts.items():
+            (out / STATIC_DIR / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / STATIC_DIR / name).write_bytes(data)
     pages, bodies = [], []
     for path, (nb, seconds) in zip(paths, executed):
         start = time.perf_counter()
         title, objectives = lesson_info(nb)
-        bodies.append(compact_media(export_page(nb)))
+        bodies.append(compact_media(export_page(nb, static_prefix=prefix)))
         pages.append(EditionPage(notebook=path, path=out / f"{path.stem}.html", title=title or path.stem,
                                  objectives=objectives, seconds=seconds + time.perf_counter() - start))
     for i, (page, body) in enumerate(zip(pages, bodies)):
         page.path.write_text(_with_nav(body, _nav(pages, i)), encoding="utf-8")
         page.bytes = page.path.stat().st_size
     index = out / "index.html"
-    index.write_text(_index_html(pages, __version__), encoding="utf-8")
+    index.write_text(_index_html(pages, __version__, static_prefix=prefix), encoding="utf-8")
     if log:
         total = sum(p.bytes for p in pages)
         log(f"wrote {len(pages)} lessons ({total / 1e6:.1f} MB) and {index}")

@@ -29,8 +29,11 @@ from ._validation import (
     as_rng,
     as_stft,
     check_finite_number,
+    check_number,
     check_same_shape,
+    check_sr,
 )
+from .stft import _as_config
 
 __all__ = [
     "EPS",
@@ -450,8 +453,6 @@ def lowpass_mask(shape, sr: float, cutoff_hz: float, config=None) -> np.ndarray:
     config : STFTConfig, optional
         The configuration of the STFT (default ``STFTConfig()``).
     """
-    from .stft import _as_config
-
     config = _as_config(config)
     shape = _check_shape(shape)
     if len(shape) != 2 or shape[0] != config.n_freqs:
@@ -459,10 +460,9 @@ def lowpass_mask(shape, sr: float, cutoff_hz: float, config=None) -> np.ndarray:
             f"`shape` {shape} does not fit config.n_fft={config.n_fft} ({config.n_freqs} frequency rows). "
             "Pass X.shape of an STFT computed with the same STFTConfig."
         )
-    sr = check_finite_number(sr, "sr")
-    cutoff_hz = check_finite_number(cutoff_hz, "cutoff_hz")
-    if sr <= 0 or not 0 <= cutoff_hz <= sr / 2:
-        raise SpecmaskInputError(f"`cutoff_hz` must be between 0 and sr/2 = {sr / 2:g} Hz, got {cutoff_hz:g}.")
+    sr = check_sr(sr)
+    cutoff_hz = check_number(cutoff_hz, "cutoff_hz", low=0.0, high=sr / 2, unit="Hz",
+                             hint=f"A cut-off lies between 0 and sr/2 = {sr / 2:g} Hz.")
     keep = (config.frequencies(sr) < cutoff_hz).astype(np.float64)
     return np.repeat(keep[:, None], shape[1], axis=1)
 

@@ -30,6 +30,7 @@ __all__ = [
     "stoi",
     "metrics_table",
     "format_table",
+    "format_value",
     "match_score",
 ]
 
@@ -422,8 +423,32 @@ def metrics_table(estimates: dict, reference, mixture=None, sr: int | None = Non
     return rows
 
 
+def format_value(value, digits: int = 2) -> str:
+    """One metric value as table text: ``"≥ 100"`` / ``"≤ −100"`` where a dB value hit the cap ``±DB_LIMIT``
+    (the true value is at least that: a perfect estimate, or no artefacts at all, has an infinite ratio),
+    ``"—"`` where it is undefined (``None`` or NaN, or the column does not apply to the row), else the number
+    with ``digits`` decimals (``-0.0`` printed as ``0.0``).
+    """
+    if value is None:
+        return "—"
+    value = float(value)
+    if np.isnan(value):
+        return "—"
+    if value >= DB_LIMIT:
+        return f"≥ {DB_LIMIT:g}"
+    if value <= -DB_LIMIT:
+        return f"≤ −{DB_LIMIT:g}"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0.0 else text
+
+
 def format_table(rows: dict[str, dict[str, float]], digits: int = 2) -> str:
-    """A Markdown table of :func:`metrics_table` rows (also readable as plain text)."""
+    """A Markdown table of :func:`metrics_table` rows (also readable as plain text).
+
+    Values are written by :func:`format_value`: a value at the metric cap prints as ``≥ 100`` (for example the
+    SAR of the untouched mixture, which has no artefacts, or the SI-SDR of an exact estimate), an undefined or
+    missing one as ``—``. Show it with ``display(Markdown(format_table(rows)))`` in a notebook.
+    """
     if not rows:
         return "(no rows)"
     columns = []
@@ -433,6 +458,6 @@ def format_table(rows: dict[str, dict[str, float]], digits: int = 2) -> str:
                 columns.append(key)
     lines = ["| estimate | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
     for name, row in rows.items():
-        cells = [f"{row[c]:.{digits}f}" if c in row else "" for c in columns]
+        cells = [format_value(row.get(c), digits) for c in columns]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -249,6 +249,12 @@ def image_bundle(image: bytes, alt: str, mime: str = "image/png", width: int | N
     return {"text/html": tag, mime: b64, "text/plain": f"[figure] {alt}"}, {mime: meta}
 
 
+def _in_ipython() -> bool:
+    from IPython import get_ipython
+
+    return get_ipython() is not None
+
+
 def show(fig_or_handle, alt: str, *, dpi: float | None = None, close: bool = True) -> None:
     """Show a figure in the notebook with its text alternative, whatever the matplotlib backend.
 
@@ -279,9 +285,7 @@ def show(fig_or_handle, alt: str, *, dpi: float | None = None, close: bool = Tru
     fig.savefig(out, format="png", dpi=dpi if dpi is not None else fig.dpi, bbox_inches="tight",
                 facecolor="white")
     data, metadata = image_bundle(out.getvalue(), alt)
-    from IPython import get_ipython
-
-    if get_ipython() is None:  # a plain Python script or console: the text alternative, not a page of base64
+    if not _in_ipython():  # a plain Python script or console: the text alternative, not a page of base64
         print(data["text/plain"])
     else:
         display(data, metadata=metadata, raw=True)

@@ -41,6 +41,10 @@ __all__ = ["STFTConfig", "MAX_STFT_VALUES", "stft", "istft", "magnitude_phase"]
 MAX_STFT_VALUES = 16 * 1024 * 1024
 
 
+#: Window names scipy.signal.get_window always knows; other names are checked with scipy.
+_COMMON_WINDOWS = frozenset({"hann", "hamming", "blackman", "boxcar", "bartlett", "triang", "blackmanharris"})
+
+
 @dataclass(frozen=True)
 class STFTConfig:
     """Parameters of an STFT, shared by analysis and synthesis.
@@ -86,6 +90,8 @@ class STFTConfig:
             raise SpecmaskInputError(
                 f"`window` must be a window name such as 'hann', got {type(self.window).__name__}."
             )
+        if self.window in _COMMON_WINDOWS:  # known to scipy: no need to load it (keeps the import light)
+            return
         try:
             from scipy.signal import get_window
 

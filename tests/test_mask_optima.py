@@ -135,3 +135,26 @@ def test_clipping_the_oracle_cirm_beats_tanh_in_snr(short_pair):
 def test_an_unknown_bound_method_is_explained():
     with pytest.raises(sm.SpecmaskInputError, match="'tanh'.*'clip'"):
         sm.bound_complex_mask(np.ones((2, 2), complex), method="sigmoid")
+
+
+# ---- tables print capped and undefined values as such ---------------------------------------------------
+
+
+def test_capped_and_undefined_values_are_printed_as_such():
+    from specmask_edu.metrics import DB_LIMIT, format_value
+
+    assert format_value(DB_LIMIT) == "≥ 100"
+    assert format_value(-DB_LIMIT) == "≤ −100"
+    assert format_value(float("nan")) == "—" and format_value(None) == "—"
+    assert format_value(-1e-9, digits=1) == "0.0"
+    assert format_value(12.345, digits=1) == "12.3"
+    text = sm.format_table({"mixture": {"SNR": 0.0, "SAR": DB_LIMIT}, "x": {"SNR": 3.0}}, digits=1)
+    assert "| mixture | 0.0 | ≥ 100 |" in text
+    assert "| x | 3.0 | — |" in text
+
+
+def test_the_mixture_sar_prints_as_capped(noisy_pair):
+    target, interference = noisy_pair
+    mixture = target + interference
+    text = sm.format_table(sm.metrics_table({"mixture": mixture}, target, mixture), digits=1)
+    assert text.splitlines()[-1].endswith("| ≥ 100 |"), text

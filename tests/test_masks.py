@@ -226,3 +226,42 @@ def test_psm_is_the_real_part_of_the_cirm(rng):
     Y = S + rng.standard_normal((10, 12))
     Y[0, 0] = 0
     np.testing.assert_array_equal(sm.phase_sensitive_mask(S, Y, truncate=None), sm.complex_ideal_ratio_mask(S, Y).real)
+
+
+# ---- the mask registry ------------------------------------------------------------------------------------
+
+def test_registry_describes_every_mask(rng):
+    from specmask_edu.masks import MASKS, mask_info, oracle_mask
+
+    S = sm.stft(rng.standard_normal(4000))
+    Y = S + sm.stft(0.5 * rng.standard_normal(4000))
+    assert set(ORACLE_MASKS) == {name for name, info in MASKS.items() if info.oracle}
+    assert {"random_real", "random_complex"} <= set(MASKS)
+    for name, info in MASKS.items():
+        assert info.name == name and info.label and info.kind in ("real", "complex")
+        M = info.function(Y.shape, rng=0) if not info.oracle else oracle_mask(name, S, Y)
+        assert M.shape == Y.shape and np.all(np.isfinite(M))
+        assert np.iscomplexobj(M) == (info.kind == "complex"), name
+    assert mask_info("CIRM").label == sm.mask_label("cirm") == "cIRM"
+    np.testing.assert_array_equal(oracle_mask("irm", S, Y, beta=1.0), sm.wiener_mask(S, Y))
+
+
+def test_oracle_mask_refuses_a_parameter_the_mask_does_not_take(rng):
+    """Before, oracle_mask("ibm", S, Y, beta=.5) raised a TypeError from inside the mask function."""
+    S = sm.stft(rng.standard_normal(4000))
+    with pytest.raises(SpecmaskInputError, match="takes only lc_db, not beta"):
+        sm.oracle_mask("ibm", S, 2 * S, beta=0.5)
+
+
+def test_hpss_kernel_is_bounded_by_the_clip(rng):
+    Y = sm.stft(rng.standard_normal(8000))  # 257 bins x 63 frames
+    with pytest.raises(SpecmaskInputError, match=r"the limit is 127 frames"):
+        sm.hpss_masks(Y, kernel_size=10**6)
+    h, p = sm.hpss_masks(Y, kernel_size=(127, 515))  # at the limit: fine
+    assert np.allclose(h + p, 1.0)
+
+
+def test_random_masks_refuse_negative_seeds():
+    for make in (sm.random_real_mask, sm.random_complex_mask):
+        with pytest.raises(SpecmaskInputError, match=">= 0"):
+            make((3, 3), rng=-1)  # before: NumPy's ValueError

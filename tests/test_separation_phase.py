@@ -155,3 +155,41 @@ def test_quantize_phase(rng):
         np.testing.assert_allclose(steps, np.round(steps), atol=1e-9)          # on the grid
         assert np.max(np.abs(np.angle(np.exp(1j * (q - phi))))) <= np.pi / levels + 1e-9   # the nearest point
     assert sm.phase.quantize_phase(phi, 0) is phi
+
+
+# ---- one "mask, then inverse STFT"; one sweep ------------------------------------------------------------
+
+def test_resynthesize_is_apply_mask_then_istft(noisy_pair):
+    from specmask_edu.separation import resynthesize
+
+    target, interference = noisy_pair
+    y = target + interference
+    config = STFTConfig(n_fft=256, hop_length=64)
+    S, Y = sm.stft(target, config), sm.stft(y, config)
+    M = sm.ideal_ratio_mask(S, Y)
+    out = resynthesize(Y, M, config, length=len(y))
+    assert out.shape == y.shape
+    np.testing.assert_array_equal(out, sm.istft(sm.apply_mask(Y, M), config, length=len(y)))
+    np.testing.assert_array_equal(out, sm.separate(y, M, config))
+
+
+def test_sweep_scores_a_family_of_masks(noisy_pair):
+    from specmask_edu.separation import resynthesize, sweep
+
+    target, interference = noisy_pair
+    y = target + interference
+    S, Y = sm.stft(target), sm.stft(y)
+    lcs = [-10.0, 0.0, 10.0]
+    scores = sweep(Y, lambda lc: sm.ideal_binary_mask(S, Y, lc), lcs, target)
+    assert list(scores) == lcs
+    for lc in lcs:
+        expected = sm.si_sdr(resynthesize(Y, sm.ideal_binary_mask(S, Y, lc), length=len(y)), target)
+        assert scores[lc] == pytest.approx(expected)
+    detail = sweep(Y, lambda b: sm.ideal_ratio_mask(S, Y, b), [0.5], target, metric=sm.snr, detail=True)
+    assert detail[0.5]["score"] == pytest.approx(sm.snr(detail[0.5]["estimate"], target))
+
+
+def test_polar_mask_and_combine_magnitude_phase_agree(rng):
+    A = rng.uniform(0, 2, (5, 4))
+    phi = rng.uniform(-np.pi, np.pi, (5, 4))
+    np.testing.assert_array_equal(phase.combine_magnitude_phase(A, phi), sm.polar_mask(A, phi))

@@ -86,20 +86,6 @@ def check_psm(fb, my_psm, target_stft, mixture_stft):
     return None
 
 
-def _griffin_lim_variants(S, Y, n_iter, cfg, length):
-    """Griffin-Lim from the mixture phase as the lesson writes it (momentum 0) and the package's fast
-    default (momentum 0.99), with one iteration more or less (a loop that returns x before its last update)."""
-    from ..phase import griffin_lim
-
-    variants = {}
-    for momentum in (0.0, 0.99):
-        for k in (n_iter, n_iter - 1, n_iter + 1):
-            if k >= 0:
-                variants[(momentum, k)] = griffin_lim(np.abs(S), n_iter=k, initial_phase=np.angle(Y), config=cfg,
-                                                      length=length, momentum=momentum)
-    return variants
-
-
 @exercise("03.3", "Griffin-Lim from the mixture phase", answer="my_estimate_gl", solution="""
 phi = np.angle(Y)                                   # start from the mixture phase
 for i in range(20):
@@ -117,6 +103,7 @@ def check_griffin_lim(fb, my_estimate_gl, target, mixture, n_iter=20, config=Non
     with momentum (``sm.griffin_lim``'s default), written by hand or with the package, with ``n_iter``
     iterations give or take one.
     """
+    from ..metrics import si_sdr
     from ..phase import griffin_lim, spectral_convergence_db
     from ..stft import STFTConfig, stft
 
@@ -125,32 +112,31 @@ def check_griffin_lim(fb, my_estimate_gl, target, mixture, n_iter=20, config=Non
     y = as_waveform_answer(fb, my_estimate_gl, "my_estimate_gl", target.size, "the target", "length=len(target)",
                            config=cfg)
     S, Y = stft(target, cfg), stft(mixture, cfg)
-    variants = _griffin_lim_variants(S, Y, n_iter, cfg, target.size)
-    errors = {key: rel_error(y, v) for key, v in variants.items()}
+    # the lesson's update (momentum 0) and the package's fast default; one iteration more or less changes the
+    # waveform by about 0.5 % (momentum 0) or 1.3 % (fast), a different start or count by far more
+    variants = {momentum: griffin_lim(np.abs(S), n_iter=n_iter, initial_phase=np.angle(Y), config=cfg,
+                                      length=target.size, momentum=momentum) for momentum in (0.0, 0.99)}
+    errors = {momentum: rel_error(y, v) for momentum, v in variants.items()}
     best = min(errors, key=errors.get)
     sc = spectral_convergence_db(y, np.abs(S), cfg)
-    if fb.expect(errors[best] < 2e-2, f"it is {best[1]} Griffin-Lim iterations from the mixture phase "
-                 + ("(the original update, no momentum)" if best[0] == 0 else f"(fast Griffin-Lim, momentum {best[0]:g})"),
+    if fb.expect(errors[best] < 2e-2, f"it is {n_iter} Griffin-Lim iterations from the mixture phase "
+                 + ("(the original update, no momentum)" if best == 0 else f"(fast Griffin-Lim, momentum {best:g})"),
                  f"it is not {n_iter} Griffin-Lim iterations on |S| from the mixture phase"):
         fb.ok(f"spectral convergence {sc:.1f} dB: its magnitude is close to |S|")
         return None
-    if is_close(y, griffin_lim(np.abs(Y), n_iter=n_iter, initial_phase=np.angle(Y), config=cfg,
-                               length=target.size), 2e-2) or spectral_convergence_db(y, np.abs(Y), cfg) < sc - 3:
+    if spectral_convergence_db(y, np.abs(Y), cfg) < sc - 3:
         fb.fail("its magnitude follows |Y|, the mixture's: that is |Y| where |S| was meant (Griffin-Lim gets the "
                 "target's magnitude np.abs(S), only the starting phase comes from the mixture)")
         return None
-    reference = variants[(0.0, n_iter)]
+    reference = variants[best]
     sc_ref = spectral_convergence_db(reference, np.abs(S), cfg)
-    for start in ("zero", "random"):
-        other = griffin_lim(np.abs(S), n_iter=n_iter, initial_phase=start, config=cfg, length=target.size, rng=0)
-        if rel_error(y, other) < 2e-2 or (start == "zero" and rel_error(
-                y, griffin_lim(np.abs(S), n_iter=n_iter, initial_phase=start, config=cfg, length=target.size,
-                               momentum=0.0)) < 2e-2):
-            fb.fail(f"it starts from {start} phase; the exercise starts from the mixture phase np.angle(Y)")
-            return None
-    if sc > sc_ref + 3:
+    if si_sdr(y, target) < si_sdr(reference, target) - 6:
+        fb.fail(f"its SI-SDR against the target is {si_sdr(y, target):.1f} dB, far below the "
+                f"{si_sdr(reference, target):.1f} dB that the mixture phase as a start gives: did it start from zero "
+                "or random phase instead of np.angle(Y)?")
+    elif sc > sc_ref + 3:
         fb.fail(f"its magnitude is further from |S| ({sc:.1f} dB) than {n_iter} iterations from the mixture phase "
-                f"reach ({sc_ref:.1f} dB): fewer iterations, or a start other than np.angle(Y)?")
+                f"reach ({sc_ref:.1f} dB): fewer iterations?")
     return None
 
 

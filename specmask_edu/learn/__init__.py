@@ -1,9 +1,9 @@
 """Learning masks with a small neural network (optional; needs PyTorch). Taught in
 ``notebooks/07_learning_masks.ipynb``.
 
-Install the extra first::
+Install PyTorch first (on Linux without a GPU, the CPU build; see :func:`torch_install_advice`)::
 
-    pip install "specmask_edu[learn]"
+    python -m pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 
 The lesson in five calls::
 
@@ -33,25 +33,89 @@ from __future__ import annotations
 
 import os
 
-INSTALL_HINT = 'pip install "specmask_edu[learn]"'
+#: The PyTorch version the course is tested with (the ``[learn]`` extra pins it).
+TORCH_VERSION = "2.13.0"
+#: PyTorch's own index of CPU-only builds (no CUDA libraries: about 200 MB instead of several GB on Linux).
+CPU_INDEX_URL = "https://download.pytorch.org/whl/cpu"
+INSTALL_HINT = f"python -m pip install torch=={TORCH_VERSION} --index-url {CPU_INDEX_URL}"
 
-_MISSING_TORCH = (
-    "The learning lesson (specmask_edu.learn, notebook 07) needs PyTorch, which is not installed in this "
-    f"Python environment. Install the optional extra with\n\n    {INSTALL_HINT}\n\n"
-    "(in a notebook cell: %pip install \"specmask_edu[learn]\", then restart the kernel). On Google Colab "
-    "PyTorch is already there. Every other lesson works without it."
-)
+
+def _has_nvidia_gpu() -> bool:
+    import shutil
+
+    return os.path.exists("/proc/driver/nvidia/version") or shutil.which("nvidia-smi") is not None
+
+
+def torch_install_advice(system: str | None = None, gpu: bool | None = None, colab: bool | None = None) -> dict:
+    """How to get PyTorch for lesson 07 on this computer (works without PyTorch).
+
+    Returns ``{"platform", "command", "notebook", "why"}``: the shell command, the notebook-cell form
+    (``%pip ...``; restart the kernel afterwards) and the reason. On Linux without an NVIDIA GPU it is the
+    CPU build from PyTorch's own index (PyPI's default Linux build brings several GB of GPU libraries);
+    on Linux with a GPU, macOS and Windows it is the default build; on Google Colab PyTorch is already
+    installed. ``system``/``gpu``/``colab`` override what is detected (for tests and documentation).
+    """
+    import platform
+    import sys as _sys
+
+    system = platform.system() if system is None else system
+    colab = ("google.colab" in _sys.modules or "COLAB_RELEASE_TAG" in os.environ) if colab is None else colab
+    if colab:
+        return {"platform": "Google Colab", "command": "", "notebook": "",
+                "why": "PyTorch is preinstalled on Colab; if it is missing, choose Runtime → Disconnect and delete "
+                       "runtime, then run the lesson again."}
+    if system == "Linux":
+        gpu = _has_nvidia_gpu() if gpu is None else gpu
+        if not gpu:
+            command = INSTALL_HINT
+            why = ("on Linux without an NVIDIA GPU, take the CPU build from PyTorch's own index: PyPI's default "
+                   "Linux build adds several GB of CUDA libraries this course does not use")
+            return {"platform": "Linux (CPU)", "command": command, "notebook": "%pip install " + command.split(
+                "pip install ", 1)[1], "why": why}
+        label, why = "Linux (NVIDIA GPU)", "on Linux with an NVIDIA GPU, the default build (with CUDA) is right"
+    else:
+        label = {"Darwin": "macOS", "Windows": "Windows"}.get(system, system or "this platform")
+        why = f"on {label}, the default build from PyPI is right"
+    command = f"python -m pip install torch=={TORCH_VERSION}"
+    return {"platform": label, "command": command, "notebook": f"%pip install torch=={TORCH_VERSION}", "why": why}
+
+
+def _missing_torch_message() -> str:
+    advice = torch_install_advice()
+    if not advice["command"]:
+        how = advice["why"]
+    else:
+        how = (f"Run this in a terminal ({advice['why']}):\n\n    {advice['command']}\n\n"
+               f"or in a notebook cell:\n\n    {advice['notebook']}\n\nthen restart the kernel "
+               "(Kernel → Restart) and run the lesson again. `pip install -e \".[learn]\"` (or "
+               "\"specmask_edu[learn]\") installs the same version, with PyPI's default build.")
+    return ("The learning lesson (specmask_edu.learn, notebook 07) needs PyTorch, which is not installed in this "
+            f"Python environment. {how}\nEvery other lesson (00-06) works without it.")
+
+
+_MISSING_TORCH = _missing_torch_message()
 
 
 class MissingPyTorchError(ImportError):
-    """Raised on ``import specmask_edu.learn`` when PyTorch is not installed; the message says how to
-    install the ``[learn]`` extra."""
+    """Raised on ``import specmask_edu.learn`` when PyTorch is not installed; the message says what to run
+    on this computer (:func:`torch_install_advice`, also in ``.advice``)."""
+
+    def __init__(self, message: str = "", advice: dict | None = None):
+        super().__init__(message)
+        self.advice = advice if advice is not None else torch_install_advice()
 
 
 try:
     import torch  # noqa: F401
 except ImportError:
-    raise MissingPyTorchError(_MISSING_TORCH) from None
+    raise MissingPyTorchError(_missing_torch_message()) from None
+
+
+def require_torch() -> str:
+    """Return the PyTorch version when it is installed (it is, once this module imported); the check that
+    matters happens on ``import specmask_edu.learn``, which raises :class:`MissingPyTorchError` with the
+    command for this computer when PyTorch is missing."""
+    return torch.__version__
 
 
 def fast_mode() -> bool:
@@ -96,6 +160,9 @@ from .pretrain import list_pretrained, load_pretrained, pretrained_record  # noq
 
 __all__ = [
     "INSTALL_HINT",
+    "TORCH_VERSION",
+    "torch_install_advice",
+    "require_torch",
     "MissingPyTorchError",
     "fast_mode",
     "MixtureDataset",

@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .._defaults import DEFAULT_SR
 from .._validation import (
     SpecmaskInputError,
     check_choice,
@@ -60,8 +61,8 @@ __all__ = [
     "stft_to_tensor",
 ]
 
-#: Sample rate of the lesson (Hz).
-SR = 16000
+#: Sample rate of the lesson (Hz): the course's one default.
+SR = DEFAULT_SR
 #: Noise types of the lesson, in display order.
 NOISE_TYPES = ("babble", "white_noise", "pink_noise", "brown_noise", "hum")
 #: Share of each synthetic noise clip (from its start) used for training; the rest is held out.

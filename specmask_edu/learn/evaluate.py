@@ -5,12 +5,19 @@ Taught in ``notebooks/07_learning_masks.ipynb``. For every held-out mixture
 each learned mask and each oracle mask of the same kind is applied to the mixture
 (:func:`specmask_edu.separation.separate`) and scored with
 
-* SI-SDR improvement over the mixture, :func:`specmask_edu.metrics.si_sdr_improvement` (dB), and
-* STOI, :func:`specmask_edu.metrics.stoi` (0 to 1; the mixture's own STOI is listed for reference).
+* SI-SDR improvement over the mixture, :func:`specmask_edu.metrics.si_sdr_improvement` (dB; scale-free:
+  it ignores the level and sign of the estimate),
+* SNR of the estimate, :func:`specmask_edu.metrics.snr` (dB; scale-aware: a too quiet or too loud
+  estimate loses here), and
+* STOI, :func:`specmask_edu.metrics.stoi` (in [-1, 1], in practice 0 to 1; a correlate of intelligibility,
+  Taal et al. 2011; the mixture's own STOI is listed for reference).
 
-An oracle mask is computed from the clean target, which a real system never has: it is the ceiling a
-learned mask of that kind could reach with this STFT. The ratio *learned / oracle* of the SI-SDR
-improvement says how much of that ceiling a small model gets.
+An oracle mask is computed from the clean target, which a real system never has. It is the value of
+that mask's *formula* at each bin, optimal only in the sense its definition gives (e.g. the PSM minimises
+the per-bin squared error of a real mask); it is **not** an upper bound on what a model can score:
+SI-SDR ignores scale, so a mask that is, say, ``0.1 ×`` the cIRM scores higher than the bounded cIRM,
+and a learned mask can beat an oracle of another kind. Compare a learned mask with the oracle of the
+same kind on both metrics, in dB (never as a share of a value that the metrics cap at 100 dB).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from ..stft import stft
 from .data import NOISE_TYPES, heldout_examples, stft_to_tensor
 from .models import MaskEstimator
 
-__all__ = ["ORACLE_LABELS", "estimate_mask", "separate_with_model", "evaluate", "EvaluationResult",
+__all__ = ["ORACLE_LABELS", "best_mask_from_magnitudes", "estimate_mask", "separate_with_model", "evaluate", "EvaluationResult",
            "plot_comparison", "compare_on_example"]
 
 #: Display names of the oracle masks used for comparison.
@@ -45,7 +52,7 @@ def _check_model(model):
 
 @torch.no_grad()
 def estimate_mask(model: MaskEstimator, mixture) -> np.ndarray:
-    """The mask ``model`` predicts for a mixture waveform, as a NumPy array ``(freq, frames)``.
+    r"""The mask ``model`` predicts for a mixture waveform, as a NumPy array ``(freq, frames)``.
 
     Real (float64) for ``irm``/``psm``/``mag_mapping`` models, complex (complex128) for ``cirm``/
     ``cirm_bounded``/``complex_mapping``; for ``cirm`` the compressed output is decompressed with
@@ -85,14 +92,14 @@ class EvaluationResult:
     """Scores of every method on every held-out mixture (made by :func:`evaluate`).
 
     ``records`` is a list of dicts with ``example``, ``speech``, ``noise``, ``method``, ``kind``
-    (``"learned"``, ``"oracle"`` or ``"mixture"``), ``"SI-SDRi"`` (dB) and ``"STOI"``.
+    (``"learned"``, ``"oracle"`` or ``"mixture"``), ``"SI-SDRi"`` (dB), ``"SNR"`` (dB) and ``"STOI"``.
     """
 
     records: list = field(default_factory=list)
     methods: list = field(default_factory=list)
     snr_db: float = 0.0
 
-    def table(self, by: str | None = None, metrics=("SI-SDRi", "STOI")) -> dict:
+    def table(self, by: str | None = None, metrics=("SI-SDRi", "SNR", "STOI")) -> dict:
         """Mean scores as rows ``{method: {metric: mean}}`` (format with :func:`specmask_edu.format_table`).
 
         ``by="noise"`` (or ``"speech"``) gives ``{method: {noise type: mean SI-SDRi}}`` instead, one
@@ -115,7 +122,9 @@ class EvaluationResult:
         return format_table(self.table(by=by), digits=digits)
 
     def ratio(self, learned: str, oracle: str, metric: str = "SI-SDRi") -> float:
-        """Mean ``metric`` of method ``learned`` divided by that of method ``oracle``."""
+        """Mean ``metric`` of method ``learned`` divided by that of method ``oracle`` (meaningful only when
+        both are positive and the oracle's value is not capped, e.g. the oracle IRM or PSM; a share of the
+        oracle cIRM, which the metrics cap at 100 dB, means nothing)."""
         rows = self.table()
         for name in (learned, oracle):
             if name not in rows:
@@ -189,6 +198,64 @@ def evaluate(models: dict, snr_db: float = 0.0, oracles=("irm", "psm", "cirm"), 
                 record["STOI"] = stoi(estimate, s, sr)
             result.records.append(record)
     return result
+
+
+def best_mask_from_magnitudes(target, mixture, n_levels: int = 48, range_db=(-40.0, 20.0)) -> dict:
+    r"""The best complex mask that is a function of magnitudes only — even of the true ones.
+
+    Each bin is described by the two ratios a magnitude-only model could at best know exactly,
+    :math:`|S|/|Y|` and :math:`|N|/|Y|` (in dB, clipped to ``range_db`` and cut into ``n_levels`` levels
+    each). Within each cell of that grid, the complex mask that minimises the spectral error
+    :math:`\sum |M Y - S|^2` over all bins of the cell is
+
+    .. math:: M_	ext{cell} = rac{\sum S\,\overline{Y}}{\sum |Y|^2}.
+
+    The magnitudes fix the angle between :math:`S` and :math:`Y` only up to its sign (a triangle with sides
+    :math:`|S|, |N|, |Y|` can be mirrored), and both signs are about equally common, so the imaginary parts
+    cancel: the result is nearly a real mask (close to the PSM). Taught in lesson 07.
+
+    Parameters
+    ----------
+    target, mixture : complex ndarray (freq, frames)
+        STFTs :math:`S` and :math:`Y` (or lists of them, to pool several mixtures into one grid).
+
+    Returns
+    -------
+    dict
+        ``"masks"`` (one per mixture, complex), ``"im_over_re"`` (:math:`\sum|\mathrm{Im}\,M| / \sum|\mathrm{Re}\,M|`
+        over all bins) and ``"cells"`` (number of occupied cells).
+    """
+    targets = target if isinstance(target, (list, tuple)) else [target]
+    mixtures = mixture if isinstance(mixture, (list, tuple)) else [mixture]
+    if len(targets) != len(mixtures):
+        raise SpecmaskInputError("Give as many target STFTs as mixture STFTs.")
+    low, high = range_db
+    tiny = 1e-12
+
+    def cell(S, Y):
+        ys = np.abs(Y) + tiny
+        q = []
+        for ratio in (np.abs(S) / ys, np.abs(Y - S) / ys):
+            db = np.clip(20 * np.log10(ratio + tiny), low, high)
+            q.append(np.minimum(((db - low) / (high - low) * n_levels).astype(int), n_levels - 1))
+        return q[0] * n_levels + q[1]
+
+    num = np.zeros(n_levels * n_levels, dtype=complex)
+    den = np.zeros(n_levels * n_levels)
+    cells = []
+    for S, Y in zip(targets, mixtures):
+        S, Y = np.asarray(S), np.asarray(Y)
+        if S.shape != Y.shape or not np.iscomplexobj(Y):
+            raise SpecmaskInputError("`target` and `mixture` must be complex STFTs of the same shape.")
+        c = cell(S, Y)
+        cells.append(c)
+        np.add.at(num, c.ravel(), (S * np.conj(Y)).ravel())
+        np.add.at(den, c.ravel(), (np.abs(Y) ** 2).ravel())
+    value = np.where(den > 0, num / np.maximum(den, tiny), 0.0)
+    masks = [value[c] for c in cells]
+    all_m = np.concatenate([m.ravel() for m in masks])
+    return {"masks": masks, "im_over_re": float(np.abs(all_m.imag).sum() / max(np.abs(all_m.real).sum(), tiny)),
+            "cells": int(np.count_nonzero(den))}
 
 
 def plot_comparison(result: EvaluationResult, metric: str = "SI-SDRi", ax=None, title: str | None = None,

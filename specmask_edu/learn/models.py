@@ -97,7 +97,8 @@ def is_mapping(mask: str) -> bool:
 def compress_spectrum(re, im, power: float = COMPRESSION):
     r"""Power-law compressed complex spectrum :math:`|X|^{p} e^{j\angle X}` of real and imaginary parts
     (tensors or arrays); returns ``(compressed real, compressed imag, compressed magnitude)``.
-    A silent bin gives 0 (the magnitude is computed as :math:`(|X|^2 + 10^{-12})^{p/2}`)."""
+    The magnitude is computed as :math:`(|X|^2 + 10^{-12})^{p/2}`, so a silent bin gives real and imaginary
+    parts 0 and a magnitude of :math:`10^{-1.8} \approx 0.016` (for p = 0.3), never NaN."""
     energy = re * re + im * im + _COMPRESS_EPS
     magnitude = energy ** (power / 2)
     scale = energy ** ((power - 1) / 2)
@@ -405,7 +406,7 @@ class MaskEstimator(nn.Module):
         return a * (torch.tanh(radius) / radius)
 
     def output_to_mask(self, output: torch.Tensor, mixture: torch.Tensor | None = None) -> torch.Tensor:
-        """The mask applied to the mixture: the output itself, except for ``"cirm"``, where the compressed
+        r"""The mask applied to the mixture: the output itself, except for ``"cirm"``, where the compressed
         output is decompressed (:func:`specmask_edu.masks.decompress_mask`, same formula and clipping), and
         for the mapping kinds, whose effective mask :math:`\hat S / Y` needs the ``mixture`` STFT
         ``(batch, 2, freq, frames)`` (real: :math:`|\hat S| / |Y|`; a silent mixture bin gives 0)."""
@@ -434,7 +435,7 @@ class MaskEstimator(nn.Module):
         return (2.0 / C) * torch.atanh(torch.clamp(output / K, -limit, limit))
 
     def estimate_spectrum(self, output: torch.Tensor, mixture: torch.Tensor) -> torch.Tensor:
-        """The estimated target STFT :math:`\hat S` ``(batch, 2, freq, frames)`` from the network output:
+        r"""The estimated target STFT :math:`\hat S` ``(batch, 2, freq, frames)`` from the network output:
         mask times mixture (a real mask scales both parts), or the decompressed mapping output."""
         mixture = self._check_input(mixture)
         if self.config.mask == "complex_mapping":

@@ -116,7 +116,7 @@ class TrainConfig:
         self.seed = check_seed(self.seed)
         check_number(self.segment_seconds, "segment_seconds", low=0.0, high=60.0, low_open=True, unit="seconds")
         if self.max_seconds is not None:
-            check_number(self.max_seconds, "max_seconds", low=0.0, low_open=True, unit="seconds",
+            check_number(self.max_seconds, "max_seconds", low=0.0, unit="seconds",
                          hint="Use None for no time limit.")
         if self.num_threads is not None:
             check_int(self.num_threads, "num_threads", low=1, high=256, hint="Use None to let set_threads() pick.")
@@ -215,6 +215,22 @@ def set_threads(num_threads: int | None = None, cpu_max_path="/sys/fs/cgroup/cpu
         raise SpecmaskInputError(f"`num_threads` must be a positive whole number or None, got {num_threads!r}.")
     torch.set_num_threads(num_threads)
     return num_threads
+
+
+class _NoBar:
+    """Stand-in for a tqdm bar when tqdm is not installed."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def update(self, n=1):
+        pass
+
+    def set_postfix(self, **kwargs):
+        pass
+
+    def close(self):
+        pass
 
 
 def _in_notebook() -> bool:
@@ -323,7 +339,10 @@ def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: 
     TrainResult
         ``.model``, ``.history``, ``.seconds``, ``.interrupted`` (True if you stopped it).
     """
-    from tqdm.auto import tqdm
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # tqdm comes with the [learn] extra; without it, train without a progress bar
+        tqdm = _NoBar
 
     config = TrainConfig() if config is None else config
     if not isinstance(model, MaskEstimator):

@@ -1,0 +1,285 @@
+"""The base of every explorer: parameter state and ``update()``, the players, the static view.
+
+:class:`Explorer` keeps ``params`` (the current value of every control) and turns
+``update(**params)`` into: check every value (nothing is stored if one is wrong), recompute what the
+changed names affect, redraw, publish the picture, the players and the numbers. If computing fails, the
+previous values are put back and recomputed, so an explorer is never stuck after one bad value. The
+figure and its blitting live in :mod:`._canvas`, the controls and their wiring in :mod:`._controls`.
+See :mod:`specmask_edu.widgets` for how to write a new explorer.
+"""
+
+from __future__ import annotations
+
+import gc
+import html as _html
+import time
+
+from IPython.display import HTML, Image, display
+
+from .. import players
+from .._defaults import DEFAULT_SR
+from .._validation import SpecmaskInputError, check_sr
+from ..examples import load_band, load_example, load_mixture
+from ..separation import oracle_separate
+from . import _controls
+from ._canvas import BlitCanvas
+
+__all__ = ["Explorer", "EXAMPLE_INPUTS"]
+
+
+# --------------------------------------------------------------------------- what from_example loads
+
+
+def _clip(sr, name="speech_female_1"):
+    return (load_example(name, sr=sr),)
+
+
+def _mixture(sr, speech="speech_female_1", noise="babble"):
+    mix = load_mixture(speech, noise, snr_db=0.0, sr=sr)  # the explorer sets the SNR itself
+    return mix["target"], mix["interference"]
+
+
+def _band(sr):
+    return (load_band(sr=sr, include_mixture=False),)
+
+
+def _harmonic_percussive(sr):
+    band = load_band(sr=sr, include_mixture=False)
+    return sum(v for k, v in band.items() if k != "drums"), band["drums"]
+
+
+def _oracle_estimates(sr, speech="speech_female_1", noise="babble", snr_db=0.0, config=None):
+    mix = load_mixture(speech, noise, snr_db=snr_db, sr=sr)
+    estimates = {name.upper(): oracle_separate(mix["target"], mix["interference"], name, config)
+                 for name in ("irm", "ibm", "psm")}
+    return estimates, mix["target"]
+
+
+#: The inputs :meth:`Explorer.from_example` can build from the bundled clips (see
+#: :func:`specmask_edu.list_examples`), by the name an explorer gives in ``Explorer.example``. Each takes
+#: ``sr`` and the clip names (keywords with defaults) and returns the explorer's positional arguments.
+EXAMPLE_INPUTS = {
+    "clip": _clip,                                  # one clip:                        (x,)
+    "mixture": _mixture,                            # speech and a noise:              (target, interference)
+    "band": _band,                                  # the band's four stems:           (stems,)
+    "harmonic_percussive": _harmonic_percussive,    # bass + chords + melody, drums:   (harmonic, percussive)
+    "oracle_estimates": _oracle_estimates,          # IRM/IBM/PSM estimates, target:   (estimates, reference)
+}
+_EXAMPLE_ARGS = {"clip": ("name",), "mixture": ("speech", "noise"), "band": (), "harmonic_percussive": (),
+                 "oracle_estimates": ("speech", "noise", "snr_db", "config")}
+
+
+class Explorer:
+    """Base class of the explorers: controls + one figure (as a picture) + a player table + numbers.
+
+    Subclasses fill in ``_make_controls``, ``_compute``, ``_draw_first``, ``_draw``, ``signals`` and
+    ``info`` (see :mod:`specmask_edu.widgets`). ``__init__`` of a subclass does its expensive work
+    (loading, STFTs) first and then calls ``super().__init__(sr, **initial)``, which checks the starting
+    values, computes and draws the initial state.
+    """
+
+    #: Figure size in inches and resolution of the picture (80 dpi: 11 x 6 in gives 880 x 480 pixels).
+    figsize = (11.0, 6.0)
+    dpi = 80
+    #: Title shown above the controls.
+    title = ""
+    #: Format of the live picture: JPEG (quality 90, no chroma subsampling) encodes in ~2 ms where PNG
+    #: takes ~18 ms for these noisy spectrograms, and is 2-3 times smaller to send; the static
+    #: fallback uses lossless PNG.
+    frame_format = "jpeg"
+    #: What :meth:`from_example` loads: a key of :data:`EXAMPLE_INPUTS`.
+    example = "mixture"
+    #: Rows of control names (None: three controls per row, in order).
+    control_rows = None
+
+    def __init__(self, sr: int = DEFAULT_SR, **initial):
+        self.sr = check_sr(sr)
+        self.controls = self._make_controls()
+        self.params = {name: control.value for name, control in self.controls.items()}
+        self.params.update(self._checked(initial))
+        self._syncing = False
+        self.last_timing = {}
+        self.canvas = BlitCanvas(type(self).__name__, self.figsize, self.dpi)
+        self.fig = self.canvas.fig
+        self._compute(set(self.params))
+        self._draw_first()
+        self._draw()  # titles and limits of the initial state
+        self.canvas.freeze_layout()
+        self.canvas.redraw(full=True)
+        self.widget, self.image, self.players_html, self.info_html = _controls.layout(
+            self.title, self.controls, self.control_rows, self.frame_format)
+        _controls.connect(self.controls, self)
+        _controls.close_when_freed(self, self.widget)
+        self._sync_controls()
+        self._publish()
+        # Building made many short-lived objects; collect them now (~0.1 s, part of the start-up) rather
+        # than let Python's full garbage collection fall into the student's first slider move.
+        gc.collect()
+
+    @classmethod
+    def from_example(cls, *clips, sr: int = DEFAULT_SR, **kwargs):
+        """Build the explorer on bundled clips (see :func:`specmask_edu.list_examples`).
+
+        ``clips`` (or keywords) name the clips; which ones depends on ``cls.example``: ``name`` for one
+        clip (STFT explorer); ``speech`` and ``noise`` for a mixture (defaults ``"speech_female_1"`` and
+        ``"babble"``; the input SNR stays the explorer's own parameter); nothing for the band; ``speech``,
+        ``noise``, ``snr_db`` and ``config`` for the oracle estimates of the scale explorer. Other keywords
+        go to the constructor (starting values such as ``mask="IBM"``).
+
+        >>> MaskExplorer.from_example("speech_female_1", "white_noise", mask="IBM")   # doctest: +SKIP
+        """
+        names = _EXAMPLE_ARGS[cls.example]
+        if len(clips) > len(names):
+            raise SpecmaskInputError(f"{cls.__name__}.from_example takes at most {len(names)} clip name(s) "
+                                     f"({', '.join(names) or 'none'}), got {len(clips)}.")
+        chosen = dict(zip(names, clips))
+        chosen.update({name: kwargs.pop(name) for name in names[len(clips):] if name in kwargs})
+        return cls(*EXAMPLE_INPUTS[cls.example](check_sr(sr), **chosen), sr=sr, **kwargs)
+
+    # ---------------------------------------------------------------- to implement
+    def _make_controls(self) -> dict:
+        raise NotImplementedError
+
+    def _compute(self, changed: set) -> None:
+        raise NotImplementedError
+
+    def _draw_first(self) -> None:
+        raise NotImplementedError
+
+    def _draw(self):
+        """Update the artists in place; return True if something static changed (axis limits, tick
+        labels, a title not registered with :meth:`animate`), so the whole figure must be redrawn."""
+        raise NotImplementedError
+
+    def signals(self) -> dict:
+        """``{label: waveform}`` of the clips in the player table (current state)."""
+        raise NotImplementedError
+
+    def info(self) -> str:
+        """HTML line of numbers shown under the players."""
+        return ""
+
+    def _enable_controls(self):
+        """Grey out controls that do not apply to the current state (override if needed)."""
+
+    # ---------------------------------------------------------------- the figure (see _canvas)
+    def animate(self, *artists):
+        """Register artists that change on updates: see :meth:`BlitCanvas.animate`."""
+        self.canvas.animate(*artists)
+
+    def animate_rarely(self, *artists):
+        """Register artists that change now and then: see :meth:`BlitCanvas.animate_rarely`."""
+        self.canvas.animate_rarely(*artists)
+
+    def background_changed(self):
+        """Call from ``_draw`` after changing an artist registered with :meth:`animate_rarely`."""
+        self.canvas.background_changed()
+
+    # ---------------------------------------------------------------- state
+    def _checked(self, params: dict) -> dict:
+        unknown = set(params) - set(self.params)
+        if unknown:
+            raise SpecmaskInputError(
+                f"Unknown parameter(s) {sorted(unknown)}; this explorer has {sorted(self.params)}."
+            )
+        return {name: _controls.check_value(self.controls[name], name, value) for name, value in params.items()}
+
+    def update(self, **params):
+        """Change parameters (by name, as on the controls) and refresh figure, players and numbers.
+
+        Only what depends on the changed parameters is recomputed. Every value is checked before any is
+        stored: a wrong one raises :class:`SpecmaskInputError` and the explorer keeps its last good
+        state. Returns ``self``.
+        """
+        checked = self._checked(params)
+        changed = {name for name, value in checked.items() if value != self.params[name]}
+        previous = dict(self.params)
+        self.params.update(checked)
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            if changed:
+                self._compute(changed)
+            t1 = time.perf_counter()
+            full = bool(self._draw())
+            self.canvas.redraw(full=full)
+        except Exception as err:
+            self._restore(previous, changed)
+            if isinstance(err, SpecmaskInputError):
+                raise
+            raise SpecmaskInputError(f"{type(self).__name__} could not use {params}: {err}. It kept its previous "
+                                     "settings; try another value.") from err
+        t2 = time.perf_counter()
+        cpu = time.process_time() - c0
+        self._sync_controls()
+        self._publish(t0, t1, t2)
+        self.last_timing["cpu_compute_draw"] = cpu
+        return self
+
+    def _restore(self, previous: dict, changed: set):
+        """Put the last good values back and recompute them (what failed may have changed some results)."""
+        self.params = previous
+        if changed:
+            self._compute(changed)
+        self.canvas.redraw(full=bool(self._draw()))
+
+    def _on_control(self, name, value):
+        if self._syncing:
+            return
+        try:
+            self.update(**{name: value})
+        except SpecmaskInputError as err:  # show the problem in the widget instead of losing it in a log
+            self.info_html.value = f"<span style='color:#b00'>{_html.escape(str(err))}</span>"
+            self._sync_controls()
+
+    def _sync_controls(self):
+        self._syncing = True
+        try:
+            _controls.sync(self.controls, self.params)
+            self._enable_controls()
+        finally:
+            self._syncing = False
+
+    # ---------------------------------------------------------------- what the student sees and hears
+    def _publish(self, t0=None, t1=None, t2=None):
+        t3 = time.perf_counter()
+        frame = self.canvas.encode(self.frame_format)
+        t4 = time.perf_counter()
+        self.image.value = frame
+        self.players_html.value = self.player_table().html()
+        t5 = time.perf_counter()
+        self.info_html.value = self.info()
+        if t0 is not None:
+            self.last_timing = {"compute": t1 - t0, "draw": t2 - t1, "encode": t4 - t3, "players": t5 - t4,
+                                "total": time.perf_counter() - t0}
+
+    def player_table(self):
+        """The current clips as a :class:`specmask_edu.players.PlayerTable` (one gain for all).
+
+        The gain only ever turns down (when a louder setting would clip), like the waveform scale: a clip
+        that a slider move did not change keeps playing at the same level.
+        """
+        signals = self.signals()
+        self._player_gain = min(getattr(self, "_player_gain", 1.0), players.group_gain(signals))
+        return players.player_table(signals, self.sr, gain=self._player_gain)
+
+    def png(self) -> bytes:
+        """The current figure as PNG bytes (what :meth:`show_static` displays).
+
+        Use this rather than ``fig.savefig`` or ``plots.figure_to_png(explorer.fig)``: the artists that
+        change are marked *animated* for blitting, and a plain matplotlib draw leaves them out.
+        """
+        return self.canvas.encode("png")
+
+    def show_static(self):
+        """Display the current state without widgets: the figure as PNG, the players, the numbers."""
+        settings = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        display(HTML(f"<div style='font-size:90%;color:#555'>{_html.escape(type(self).__name__)}: "
+                     f"{_html.escape(settings)}</div>"))
+        display(Image(data=self.png(), format="png"))
+        display(self.player_table())
+        text = self.info()
+        if text:
+            display(HTML(text))
+
+    def _ipython_display_(self):
+        display(self.widget)

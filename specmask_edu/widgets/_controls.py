@@ -1,0 +1,163 @@
+"""The explorers' controls: making sliders and menus, checking a value against a control, and wiring.
+
+Each explorer describes its controls as ``{param name: ipywidgets control}`` (their initial values are
+the defaults). This module
+
+* makes them in one style (:func:`slider`, :func:`selection_slider`, :func:`dropdown`, :func:`checkbox`:
+  labelled, a third of the row wide, ``continuous_update=False`` so a slider that triggers an inverse
+  STFT updates when released);
+* checks a value given from code against a control *before* it is stored (:func:`check_value`), so a bad
+  value raises :class:`~specmask_edu.SpecmaskInputError` and leaves the explorer as it was;
+* wires the controls to an explorer through a weak reference (:func:`connect`): a control does not keep
+  its explorer alive, so re-running a notebook cell frees the previous explorer and its figure, and
+  :func:`close_when_freed` then closes its widgets (the kernel keeps every open widget until closed);
+* lays the controls, the picture, the players and the numbers out in one box (:func:`layout`).
+
+Taught from ``notebooks/00_welcome.ipynb`` (how to use a slider) onwards.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import numbers
+import weakref
+
+import ipywidgets as w
+import numpy as np
+
+from .._validation import SpecmaskInputError, check_bool, check_number
+
+__all__ = ["slider", "selection_slider", "dropdown", "checkbox", "check_value", "connect", "sync", "layout",
+           "close_when_freed"]
+
+_STYLE = {"description_width": "initial"}
+
+
+def slider(description, value, min, max, step, width="32%"):
+    """A float slider that updates on release."""
+    return w.FloatSlider(value=value, min=min, max=max, step=step, description=description, continuous_update=False,
+                         style=_STYLE, layout=w.Layout(width=width))
+
+
+def selection_slider(description, options, value, width="32%"):
+    """A slider over a fixed list of values (frame lengths, iteration counts...), updating on release."""
+    return w.SelectionSlider(options=list(options), value=value, description=description, continuous_update=False,
+                             style=_STYLE, layout=w.Layout(width=width))
+
+
+def dropdown(description, options, value, width="32%"):
+    """A menu; ``options`` are values or ``(label, value)`` pairs."""
+    return w.Dropdown(options=list(options), value=value, description=description, style=_STYLE,
+                      layout=w.Layout(width=width))
+
+
+def checkbox(description, value=False, width="12%"):
+    """An on/off switch (mute, solo)."""
+    return w.Checkbox(value=value, description=description, indent=False, layout=w.Layout(width=width))
+
+
+def _option_values(control):
+    options = control.options
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    labels = [o[0] if isinstance(o, tuple) else o for o in options]
+    return values, labels
+
+
+def _same_option(value, option) -> bool:
+    """``value`` names ``option``: the same string, or the same number (1024.0 for 1024; never a bool
+    or an array)."""
+    if isinstance(option, str) or isinstance(value, str):
+        return isinstance(option, str) and isinstance(value, str) and value == option
+    if isinstance(value, (bool, np.bool_)) or isinstance(option, (bool, np.bool_)):
+        return isinstance(value, (bool, np.bool_)) and isinstance(option, (bool, np.bool_)) and value == option
+    if isinstance(value, numbers.Number) and isinstance(option, numbers.Number):
+        return value == option
+    return False
+
+
+def check_value(control, name: str, value):
+    """``value`` as the control would hold it, or a :class:`SpecmaskInputError` naming the allowed values.
+
+    A menu or selection slider takes one of its values (a number equal to one is taken as that value,
+    ``1024.0`` as ``1024``) or the label shown in a menu; a checkbox takes True or False; a slider takes a
+    finite number between its ends.
+    """
+    if hasattr(control, "options"):
+        values, labels = _option_values(control)
+        for option in values:
+            if _same_option(value, option):
+                return option
+        for label, option in zip(labels, values):
+            if isinstance(value, str) and value == label:  # accept the label shown in a menu, too
+                return option
+        raise SpecmaskInputError(f"`{name}` must be one of {values}, got {value!r}.")
+    if isinstance(control.value, bool):
+        return check_bool(value, name)
+    if hasattr(control, "min") and hasattr(control, "max"):
+        v = check_number(value, name)
+        if not control.min - 1e-9 <= v <= control.max + 1e-9:
+            raise SpecmaskInputError(f"`{name}` must be between {control.min} and {control.max}, got {value!r}.")
+        return type(control.value)(v)
+    return value
+
+
+def connect(controls: dict, explorer) -> None:
+    """Make each control call ``explorer._on_control(name, value)`` when a student moves it.
+
+    The observer holds the explorer through a weak reference, so the controls (which the kernel keeps
+    while they are open) do not keep the explorer, its STFTs and its figure alive.
+    """
+    ref = weakref.ref(explorer)
+
+    def make_observer(name):
+        def on_change(change):
+            target = ref()
+            if target is not None:
+                target._on_control(name, change["new"])  # noqa: SLF001
+        return on_change
+
+    for name, control in controls.items():
+        control.observe(make_observer(name), names="value")
+
+
+def sync(controls: dict, params: dict) -> None:
+    """Move the controls to ``params`` (the caller suppresses the observers meanwhile)."""
+    for name, control in controls.items():
+        if control.value != params[name]:
+            control.value = params[name]
+
+
+def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg"):
+    """The explorer's box: a title, rows of controls (three per row unless ``rows`` lists them by name),
+    the picture, the players and the numbers. Returns ``(box, image, players_html, info_html)``."""
+    image = w.Image(format=frame_format, layout=w.Layout(max_width="100%", height="auto"))
+    players_html, info_html = w.HTML(), w.HTML()
+    if rows is None:
+        names = list(controls)
+        rows = [names[i:i + 3] for i in range(0, len(names), 3)]
+    boxes = [w.HBox([controls[name] for name in row]) for row in rows]
+    header = [w.HTML(f"<b>{_html.escape(title)}</b>")] if title else []
+    return w.VBox(header + boxes + [image, players_html, info_html]), image, players_html, info_html
+
+
+def _all_widgets(widget):
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found.extend(_all_widgets(child))
+    return found
+
+
+def _close(widgets):
+    for widget in widgets:
+        if isinstance(widget, (w.Image, w.HTML)):
+            widget.value = b"" if isinstance(widget, w.Image) else ""  # drop the picture and the audio now
+        widget.close()
+
+
+def close_when_freed(explorer, box) -> None:
+    """Close ``box`` and every widget in it once ``explorer`` is garbage-collected.
+
+    The kernel keeps every open widget (and the picture and audio in them) until it is closed; an explorer
+    that nobody refers to any more, e.g. after its cell was run again, is not shown anywhere else.
+    """
+    weakref.finalize(explorer, _close, _all_widgets(box))
