@@ -174,6 +174,23 @@ def _version(module_name):
     return getattr(module, "__version__", "installed"), None
 
 
+def _lesson_07_status() -> str:
+    """Whether lesson 07 is ready (PyTorch importable) and, if not, the command that makes it so on this
+    computer (from specmask_edu.learn's MissingPyTorchError: the CPU build on Linux without a GPU)."""
+    try:
+        import specmask_edu.learn as learn
+    except ImportError as err:  # MissingPyTorchError carries the advice for this platform
+        advice = getattr(err, "advice", None)
+        if not advice:
+            return f"not ready ({type(err).__name__}: {err})"
+        if not advice.get("command"):
+            return f"not ready: {advice['why']}"
+        return f"not ready, PyTorch is missing. To make it ready, run: {advice['command']}  ({advice['why']})"
+    except Exception as err:  # noqa: BLE001 - a broken PyTorch install is reported, not raised
+        return f"not ready ({type(err).__name__}: {err})"
+    return f"ready (PyTorch {learn.require_torch()}, {len(learn.list_pretrained())} pretrained models)"
+
+
 def doctor(stream=None) -> int:
     """Print what is installed and whether players and widgets will work; return the number of problems."""
     stream = stream or sys.stdout
@@ -195,9 +212,7 @@ def doctor(stream=None) -> int:
     version, err = _version("jupyterlab_widgets")
     line(err is None, "widget frontend for JupyterLab/Notebook 7 (jupyterlab_widgets)",
          version if err is None else "missing: pip install 'ipywidgets>=8.1' so sliders render")
-    version, err = _version("torch")
-    torch_text = version if err is None else 'not installed (pip install "specmask_edu[learn]")'
-    print(f"[info] PyTorch for lesson 07: {torch_text}", file=stream)
+    print(f"[info] lesson 07 (PyTorch): {_lesson_07_status()}", file=stream)
     try:
         from IPython.display import Audio
 

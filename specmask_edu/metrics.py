@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import SpecmaskInputError, as_waveform, check_sr
+from ._validation import SpecmaskInputError, as_waveform, check_same_length, check_sr
 
 __all__ = [
     "DB_LIMIT",
@@ -41,12 +41,9 @@ DB_LIMIT = 100.0
 def _pair(estimate, reference):
     ref = as_waveform(reference, "reference")
     est = as_waveform(estimate, "estimate")
-    if est.shape != ref.shape:
-        raise SpecmaskInputError(
-            f"`estimate` has {est.size} samples but `reference` has {ref.size}. Metrics compare sample by "
-            "sample, so both must be the same length: use istft(..., length=len(reference)) or "
-            "separate(...), which keeps the length."
-        )
+    check_same_length(est, ref, "estimate", "reference",
+                      "Metrics compare sample by sample: use istft(..., length=len(reference)) or separate(...), "
+                      "which keeps the length.")
     if not np.any(ref):
         raise SpecmaskInputError(
             "`reference` is silent (all zeros): there is nothing to compare against, so the ratio is undefined. "

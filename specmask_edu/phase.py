@@ -18,6 +18,8 @@ from ._validation import (
     check_int,
     check_number,
     check_positive_int,
+    check_same_length,
+    check_same_shape,
 )
 from .masks import polar_mask
 from .stft import STFTConfig, _as_config, istft, stft
@@ -111,8 +113,7 @@ def swap_phases(a, b, config: STFTConfig | None = None) -> tuple[np.ndarray, np.
     config = _as_config(config)
     a = as_waveform(a, "a")
     b = as_waveform(b, "b")
-    if a.shape != b.shape:
-        raise SpecmaskInputError(f"`a` has {a.size} samples, `b` has {b.size}; trim them to the same length.")
+    check_same_length(a, b, "a", "b")
     A, B = stft(a, config), stft(b, config)
     ab = istft(combine_magnitude_phase(np.abs(A), np.angle(B)), config, length=len(a))
     ba = istft(combine_magnitude_phase(np.abs(B), np.angle(A)), config, length=len(a))
@@ -129,8 +130,7 @@ def phase_difference(target_stft, mixture_stft) -> np.ndarray:
     """
     S = as_stft(target_stft, "target_stft")
     Y = as_stft(mixture_stft, "mixture_stft")
-    if S.shape != Y.shape:
-        raise SpecmaskInputError(f"STFT shapes differ: {S.shape} vs {Y.shape}.")
+    check_same_shape(S, Y, "target_stft", "mixture_stft", "Use STFTs made with the same STFTConfig and length.")
     return np.angle(S * np.conj(Y))
 
 

@@ -308,11 +308,7 @@ def fit_real_mask(target, mixture, config: STFTConfig | None = None, n_iter: int
     config = _as_config(config)
     s = as_waveform(target, "target")
     y = as_waveform(mixture, "mixture")
-    if s.shape != y.shape:
-        raise SpecmaskInputError(
-            f"`target` has {s.size} samples but `mixture` has {y.size}; they must be the same length "
-            "(the mixture is target + interference)."
-        )
+    check_same_length(s, y, "target", "mixture", "The mixture is target + interference.")
     energy = float(np.sum(s**2))
     if energy == 0.0:
         raise SpecmaskInputError("`target` is silent (all zeros): there is no waveform to fit a mask to.")

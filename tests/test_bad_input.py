@@ -305,7 +305,7 @@ def test_cli(row, ctx, capsys, monkeypatch):
     _, argv, phrase = row
     out = ctx["tmp"] / "cli_out"
 
-    def no_execution(*args, **kwargs):
+    async def no_execution(*args, **kwargs):  # edition runs it with run_sync: a coroutine function
         raise AssertionError("a lesson was executed although the arguments were bad")
 
     monkeypatch.setattr("specmask_edu.edition._execute_all", no_execution)

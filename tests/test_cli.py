@@ -162,7 +162,7 @@ def test_html_never_replaces_pages_it_did_not_make(tmp_path, capsys, monkeypatch
     class Reached(Exception):
         pass
 
-    def execute_all(*args, **kwargs):
+    async def execute_all(*args, **kwargs):  # edition runs it with run_sync: a coroutine function
         raise Reached
 
     monkeypatch.setattr("specmask_edu.edition._execute_all", execute_all)

@@ -4,7 +4,6 @@ Parametrised over all ``notebooks/*.ipynb`` that exist, so a new lesson is teste
 No notebook is skipped and any cell error fails the test.
 """
 
-import os
 import re
 from pathlib import Path
 
@@ -15,10 +14,7 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 
-#: Seconds one cell may take before the run fails (a lesson cell should take a few seconds at most;
-#: lesson 07 trains a small network).
-CELL_TIMEOUT = 600
-
+from _executed import CELL_TIMEOUT, executed  # noqa: E402,F401  (one run per lesson per session, shared with test_claims)
 from test_launch_files import COLAB_CELL  # noqa: E402  (one definition of the exact cell text)
 
 
@@ -80,17 +76,10 @@ def test_every_widget_has_a_static_cell_below(path):
 @pytest.mark.notebook
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_top_to_bottom(path, tmp_path):
-    from nbclient import NotebookClient
-
-    nb = read(path)
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)            # the notebook's own (inline) backend, as for a student
-    env.pop("SPECMASK_INSTRUCTOR", None)   # students do not see solutions
-    env["SPECMASK_FAST"] = "1"              # lesson 07 trains for seconds, not minutes (the lesson's default is full)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(tmp_path)}})
-    client.execute(env=env)
+def test_notebook_runs_top_to_bottom(path):
+    # a fresh kernel, the student's settings, every cell in order (tests/_executed.py); the same run is read by
+    # tests/test_claims.py, so each lesson is executed once per session
+    nb = executed(path).nb
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     # exercises left as stubs report "not done yet" instead of failing

@@ -106,3 +106,37 @@ def test_learn_extra_is_optional():
 @pytest.mark.parametrize("name", ["README.md", "pyproject.toml", "environment.yml", ".ci/run"])
 def test_top_level_files_exist(name):
     assert (ROOT / name).is_file()
+
+
+def test_readme_first_command_is_light_and_ci_runs_the_light_suite():
+    """The first README command installs no PyTorch; .ci/run also runs the suite without PyTorch on the newest
+    Python, in a venv made with `pip install -e ".[test]"` (the [learn] extra stays out)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Quick start.*?```(?:bash|sh)?\n(.*?)```", readme, flags=re.S).group(1)
+    first, second = [ln.strip() for ln in block.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    assert first == "python -m pip install -e . && specmask-edu lab"
+    assert second == 'python -m pip install -e ".[test,learn]" && python -m pytest'
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert second in ci.splitlines()
+    assert "pyenv versions --bare" in ci and '-m pip install -q -e ".[test]"' in ci
+    assert re.search(r'pytest .*-m "not browser and not notebook"', ci)
+    assert "[learn]" not in ci.split(second, 1)[1], "the second run must not install PyTorch"
+
+
+def test_supported_python_versions_agree():
+    """README's stated range, requires-python and the classifiers name the same versions."""
+    project = _pyproject()["project"]
+    versions = sorted(c.rsplit(" :: ", 1)[1] for c in project["classifiers"]
+                      if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c))
+    assert versions, "pyproject classifiers must list the supported Python versions"
+    assert project["requires-python"] == f">={versions[0]}"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"Python {versions[0]} to {versions[-1]}" in readme
+    assert f"{versions[0]}–{versions[-1]}" in readme
+
+
+def test_pretrained_models_are_package_data():
+    data = _pyproject()["tool"]["setuptools"]["package-data"]["specmask_edu.learn"]
+    folder = ROOT / "specmask_edu" / "learn" / "pretrained"
+    for suffix in {p.suffix for p in folder.iterdir() if p.is_file()} if folder.is_dir() else ():
+        assert f"pretrained/*{suffix}" in data, f"{suffix} files in specmask_edu/learn/pretrained would not be installed"

