@@ -1,8 +1,11 @@
-"""The bundled example clips: speech, noises, band stems, a room impulse response, and ready-made mixtures.
+"""The bundled example clips: speech, noises, instrument stems, a room impulse response, and ready-made mixtures.
 
 The clips live in ``specmask_edu/data`` (mono 16 kHz FLAC, made by ``specmask_edu/data/make_data.py``) and
-are described in ``catalog.json`` and ``README.md`` there: what each one is, how it was made, its
-licence (CC0) and, for speech, whether the learning lesson uses it for training or keeps it held out.
+are described in ``catalog.json`` and ``README.md`` there: what each one is, where it comes from, its
+licence and attribution and, for speech, its transcript and whether the learning lesson uses it for
+training or keeps it held out. Clips are of two sources: **recorded** (real speakers, real noises, a
+chorale played by sampled real instruments) and **generated** (espeak-ng speech and NumPy synthesis);
+``list_examples(source="recorded")`` lists one of them.
 
 >>> from specmask_edu.examples import list_examples, load_example, load_mixture
 >>> "speech_female_1" in list_examples("speech")
@@ -32,6 +35,8 @@ from .audio import load_audio, mix_at_snr, peak_gain
 __all__ = [
     "KINDS",
     "SPLITS",
+    "SOURCES",
+    "CHORALE_STEMS",
     "list_examples",
     "example_info",
     "example_path",
@@ -45,8 +50,13 @@ __all__ = [
 KINDS = ("speech", "noise", "stem", "rir", "reverberant")
 #: Splits of the speech clips (and babble) for the learning lesson.
 SPLITS = ("train", "heldout")
+#: Where a clip comes from (the ``source`` field): a real recording, or generated (espeak-ng, NumPy synthesis).
+SOURCES = ("recorded", "generated")
 #: Stem names of the bundled band, in mixing order (the clips are ``band_<stem>``).
 BAND_STEMS = ("bass", "chords", "melody", "drums")
+#: Stem names of the bundled chorale (Bach, BWV 269, sampled instruments; the clips are ``chorale_<stem>``).
+CHORALE_STEMS = ("soprano", "alto", "tenor", "bass")
+_PIECES = {"band": BAND_STEMS, "chorale": CHORALE_STEMS}
 
 _DATA_PACKAGE = "specmask_edu.data"
 
@@ -78,35 +88,51 @@ def _check_name(name) -> str:
     )
 
 
-def list_examples(kind: str | None = None, split: str | None = None) -> list[str]:
+def list_examples(kind: str | None = None, split: str | None = None, source: str | None = None) -> list[str]:
     """Names of the bundled clips, sorted.
 
     Parameters
     ----------
     kind : str or None
-        Keep only one kind: ``"speech"``, ``"noise"`` (babble, white, pink, brown, hum), ``"stem"``
-        (the band's instruments), ``"rir"`` (room impulse response) or ``"reverberant"``. None lists all.
+        Keep only one kind: ``"speech"``, ``"noise"`` (babble, vinyl hiss, fire, water, white, pink,
+        brown, hum), ``"stem"`` (the instruments of the band and of the chorale), ``"rir"`` (room
+        impulse response) or ``"reverberant"``. None lists all.
     split : str or None
         Keep only clips of one split of the learning lesson, ``"train"`` or ``"heldout"`` (speech and
-        babble have one; other clips have none and are left out when a split is given).
+        some noises have one; other clips have none and are left out when a split is given).
+    source : str or None
+        Keep only ``"recorded"`` clips (real speakers, real noises, sampled instruments) or only
+        ``"generated"`` ones (espeak-ng speech, NumPy synthesis). None lists both.
 
-    >>> list_examples("stem")
+    >>> list_examples("stem", source="generated")
     ['band_bass', 'band_chords', 'band_drums', 'band_melody']
+    >>> list_examples("stem", source="recorded")
+    ['chorale_alto', 'chorale_bass', 'chorale_soprano', 'chorale_tenor']
     """
+    if kind in SOURCES and source is None:
+        raise SpecmaskInputError(
+            f"{kind!r} is a source, not a kind: use list_examples(source={kind!r}), or "
+            f"list_examples('speech', source={kind!r}) for one kind of it."
+        )
     if kind is not None and kind not in KINDS:
         raise SpecmaskInputError(f"Unknown kind {kind!r}; use one of {list(KINDS)} or None for all clips.")
     if split is not None and split not in SPLITS:
         raise SpecmaskInputError(f"Unknown split {split!r}; use 'train', 'heldout' or None.")
+    if source is not None and source not in SOURCES:
+        raise SpecmaskInputError(f"Unknown source {source!r}; use 'recorded', 'generated' or None.")
     return sorted(
         name for name, c in _clips().items()
         if (kind is None or c["kind"] == kind) and (split is None or c.get("split") == split)
+        and (source is None or c["source"] == source)
     )
 
 
 def example_info(name: str) -> dict:
-    """Everything the catalogue says about a clip (a copy): ``file``, ``kind``, ``duration`` (s),
-    ``n_samples``, ``sr``, ``description``, ``made_with`` (the exact generator call), ``license`` and,
-    where they apply, ``voice``, ``text``, ``split``, ``f0_median_hz``, ``stem``, ``dry``, ``rir``."""
+    """Everything the catalogue says about a clip (a copy): ``file``, ``kind``, ``source`` (``"recorded"``
+    or ``"generated"``), ``duration`` (s), ``n_samples``, ``sr``, ``description``, ``origin`` (package and
+    file it comes from), ``made_with`` (the exact recipe), ``license``, ``attribution`` and, where they
+    apply, ``speaker``, ``sex``, ``voice``, ``text`` (the transcript), ``split``, ``f0_median_hz``,
+    ``stem``, ``instrument``, ``dry``, ``rir``."""
     return copy.deepcopy(_clips()[_check_name(name)])
 
 
@@ -209,21 +235,28 @@ def load_mixture(speech="speech_female_1", noise="babble", snr_db: float = 0.0, 
     }
 
 
-def load_band(sr: int = 16000, include_mixture: bool = True) -> dict:
-    """The four stems of the bundled band (``synth.band(duration=5.0, seed=0)``, 5 s at 96 bpm).
+def load_band(sr: int = 16000, include_mixture: bool = True, piece: str = "band") -> dict:
+    """The stems of a bundled piece, all of one length.
+
+    ``piece="band"`` (default): the generated band (``synth.band(duration=5.0, seed=0)``, 5 s at 96 bpm),
+    stems ``"bass"``, ``"chords"``, ``"melody"``, ``"drums"``. ``piece="chorale"``: the recorded chorale,
+    the first phrase of Bach's BWV 269 (9.6 s at 80 bpm) played by sampled real instruments, stems
+    ``"soprano"`` (oboe), ``"alto"`` (clarinet), ``"tenor"`` (viola), ``"bass"`` (cello).
 
     Returns
     -------
     dict of str -> ndarray
-        ``"bass"``, ``"chords"``, ``"melody"``, ``"drums"`` (in this order), all of one length, and, with
-        ``include_mixture=True`` (default), ``"mixture"`` = their sum (peak about 0.5). Leave the mixture
-        out (``include_mixture=False``) when you loop over the stems, e.g. for
-        ``soft_masks([stft(s) for s in stems.values()])``.
+        The stems in the order above, and, with ``include_mixture=True`` (default), ``"mixture"`` = their
+        sum (peak about 0.5). Leave the mixture out (``include_mixture=False``) when you loop over the
+        stems, e.g. for ``soft_masks([stft(s) for s in stems.values()])``.
     """
     sr = check_sr(sr)
-    stems = {stem: load_example(f"band_{stem}", sr) for stem in BAND_STEMS}
+    if piece not in _PIECES:
+        raise SpecmaskInputError(f"Unknown piece {piece!r}; use one of {list(_PIECES)}.")
+    names = _PIECES[piece]
+    stems = {stem: load_example(f"{piece}_{stem}", sr) for stem in names}
     n = min(x.size for x in stems.values())  # equal at 16 kHz; guards against resampling rounding
     stems = {k: v[:n] for k, v in stems.items()}
     if include_mixture:
-        stems["mixture"] = sum(stems[s] for s in BAND_STEMS)
+        stems["mixture"] = sum(stems[s] for s in names)
     return stems

@@ -146,10 +146,12 @@ class PlayerTable:
         rows = []
         for label, player in self.players().items():
             rms_db, pk_db = self.levels[label]
+            # an accessible name for the player itself (screen readers announce just "audio" otherwise)
+            labelled = player._repr_html_().replace("<audio ", f'<audio aria-label="{_html.escape(label)}" ', 1)
             rows.append(
                 "<tr>"
                 f"<td style='text-align:left;padding:2px 8px'><b>{_html.escape(label)}</b></td>"
-                f"<td style='padding:2px 4px'>{player._repr_html_()}</td>"
+                f"<td style='padding:2px 4px'>{labelled}</td>"
                 f"<td style='text-align:right;padding:2px 8px'>{_fmt_db(rms_db)}</td>"
                 f"<td style='text-align:right;padding:2px 8px'>{_fmt_db(pk_db)}</td>"
                 "</tr>"

@@ -37,9 +37,10 @@ CHROMIUM_ARGS = [
 APT_INSTALL = "apt-get install -y --no-install-recommends chromium"
 
 # JupyterLab settings for the test server (written as overrides.json in a temporary app settings dir).
+# (No "Would you like to get notified about official Jupyter news?" prompt and no update check: that comes
+# from the settings file the package ships, SHIPPED_LAB_SETTINGS, put where pip installs it, overrides.d/.)
+SHIPPED_LAB_SETTINGS = Path(__file__).resolve().parents[1] / "specmask_edu" / "_lab" / "specmask_edu.json"
 LAB_OVERRIDES = {
-    # No "Would you like to get notified about official Jupyter news?" prompt, no update check.
-    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     # Keep every cell in the DOM (the default windowing drops or hides cells that are off screen).
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
     # Never write back into the served copy while the test runs.
@@ -112,6 +113,8 @@ class LabServer:
         for d in dirs.values():
             d.mkdir()
         (dirs["app_settings"] / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=2))
+        (dirs["app_settings"] / "overrides.d").mkdir()
+        shutil.copy2(SHIPPED_LAB_SETTINGS, dirs["app_settings"] / "overrides.d" / SHIPPED_LAB_SETTINGS.name)
         self.port = free_port()
         self.token = secrets.token_hex(16)
         env = dict(os.environ)
@@ -267,7 +270,8 @@ JS_WIDGETS = """() => {
 }"""
 
 JS_IMAGES = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img')]
-  .map(i => ({src: i.src.slice(0, 40), complete: i.complete, w: i.naturalWidth, h: i.naturalHeight}))"""
+  .map(i => ({src: i.src.slice(0, 40), complete: i.complete, w: i.naturalWidth, h: i.naturalHeight,
+              alt: i.getAttribute('alt') || i.getAttribute('title') || ''}))"""
 
 # Every <audio> in the outputs: where its sound comes from and whether the browser can play it.
 JS_AUDIO = """async () => {
@@ -343,3 +347,68 @@ def image_fingerprint(page, element) -> str:
 
 def error_texts(page) -> list[str]:
     return [t for t in page.evaluate(JS_STDERR) if ERROR_RE.search(t)]
+
+
+# --------------------------------------------------------------------------------------------------
+# axe-core (bundled by axe-playwright-python): accessibility violations, split into the course's own
+# content and JupyterLab's interface.
+
+SERIOUS = ("serious", "critical")
+
+# Where the course's content is on a page: outputs of cells and rendered Markdown (JupyterLab and the HTML
+# edition use the same classes). Everything else on a JupyterLab page is JupyterLab's own interface.
+CONTENT_SELECTOR = ".jp-OutputArea-output, .jp-RenderedMarkdown, .jp-MarkdownOutput"
+
+# Serious or critical rules that fire on JupyterLab's own interface (menus, tabs, toolbars, the code editor),
+# which the course cannot change: listed by rule id with the reason, excluded from the verdict, and reported.
+# A rule that fires on JupyterLab's interface but is not listed here fails the test, so nothing is hidden.
+JUPYTERLAB_UI_RULES = {
+    "aria-required-children": "JupyterLab's menu bar, tab bars and file browser (Lumino widgets) use ARIA roles "
+                              "whose required children are added only when opened",
+    "aria-required-parent": "Lumino tabs and menu items outside the role structure axe expects",
+    "color-contrast": "JupyterLab's light theme: toolbar labels, the status bar, line numbers, prompts and "
+                      "syntax colours of the code editor",
+    "aria-allowed-role": "roles set on Lumino widgets",
+    "nested-interactive": "JupyterLab's toolbar buttons and tabs nest focusable elements",
+    "scrollable-region-focusable": "JupyterLab's scrolling panels",
+    "button-name": "icon-only buttons of JupyterLab's toolbars and side bar",
+    "aria-command-name": "icon-only commands of JupyterLab's side bar and toolbars",
+    "aria-toggle-field-name": "JupyterLab's toolbar toggles",
+    "label": "JupyterLab's own inputs (kernel selector, search boxes)",
+    "select-name": "JupyterLab's cell type selector in the notebook toolbar",
+    "aria-prohibited-attr": "aria-label on JupyterLab's generic elements",
+    "link-name": "icon-only links of JupyterLab's interface",
+    "aria-progressbar-name": "JupyterLab's kernel status indicator",
+    "frame-title": "JupyterLab's hidden iframes",
+    "list": "JupyterLab's menus and file browser lists",
+    "listitem": "JupyterLab's menus and file browser lists",
+}
+
+_JS_IN_CONTENT = """(targets) => targets.map(t => {
+  let el = null;
+  try { el = document.querySelector(t); } catch (e) { return null; }
+  return el ? !!el.closest(arguments_selector) : null;
+})"""
+
+
+def axe_violations(page, content_selector: str = CONTENT_SELECTOR) -> dict:
+    """Run axe-core on the page; return ``{"content": {rule: [node html...]}, "ui": {rule: count},
+    "counts": {impact: nodes}}`` for the serious and critical violations, nodes split by whether they lie in
+    the course's content (``content_selector``) or elsewhere (JupyterLab's interface)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page).response
+    content, ui, counts = {}, {}, {}
+    js = _JS_IN_CONTENT.replace("arguments_selector", repr(content_selector))
+    for violation in results["violations"]:
+        counts[violation["impact"]] = counts.get(violation["impact"], 0) + len(violation["nodes"])
+        if violation["impact"] not in SERIOUS:
+            continue
+        targets = [node["target"][0] if isinstance(node["target"][0], str) else "" for node in violation["nodes"]]
+        inside = page.evaluate(js, targets)
+        for node, is_content in zip(violation["nodes"], inside):
+            if is_content is False:
+                ui[violation["id"]] = ui.get(violation["id"], 0) + 1
+            else:  # in the content, or not locatable: counted against the course
+                content.setdefault(violation["id"], []).append(node["html"][:160])
+    return {"content": content, "ui": ui, "counts": counts}

@@ -74,6 +74,30 @@ def band():
     return stems, mixture, sources, estimates, config
 
 
+# ---- the explorers' inputs (tests/test_widgets_*.py; their check helpers are in tests/_explorers.py) -------
+
+
+@pytest.fixture(scope="session")
+def pair():
+    """1.2 s of harmonic 'speech-like' target and noise (short, so 200 explorer updates stay quick)."""
+    sr = 16000
+    generator = np.random.default_rng(7)
+    n = int(1.2 * sr)
+    t = np.arange(n) / sr
+    envelope = 0.5 + 0.5 * np.sin(2 * np.pi * 2.5 * t) ** 2
+    target = 0.3 * envelope * sum(np.sin(2 * np.pi * 180 * k * t + k) / k for k in range(1, 8))
+    noise = 0.2 * generator.standard_normal(n)
+    return target, noise
+
+
+@pytest.fixture(scope="session")
+def stems():
+    """A 2.5 s band from the synthesiser (the bundled band is the same generator, 5 s)."""
+    import specmask_edu as sm
+
+    return sm.synth.band(duration=2.5, sr=16000, seed=3)
+
+
 class _Verdict:
     """Assertions on a CheckResult: ``right(result)``, ``wrong(result, *phrases)``, ``solution(id, **names)``."""
 

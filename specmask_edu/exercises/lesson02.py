@@ -148,5 +148,6 @@ def _predict_babble_kept(target, mixture, config=None):
     truth = "LC -6 dB" if kept[-6.0][0] > kept[0.0][0] else "LC 0 dB"
     return truth, (f"the mask at LC = −6 dB keeps every bin where the target is at most 6 dB weaker than the babble: "
                    f"{100 * kept[-6.0][1]:.0f} % of the bins against {100 * kept[0.0][1]:.0f} % at 0 dB. The extra bins "
-                   f"are babble-dominated, so it keeps more babble: {kept[-6.0][0]:.1f} dB of the babble's energy "
-                   f"against {kept[0.0][0]:.1f} dB at LC = 0 dB. In exchange it cuts less of the speech")
+                   f"are babble-dominated, so it keeps more babble: what is left of the babble in its estimate is "
+                   f"{kept[-6.0][0]:.1f} dB relative to the whole babble, against {kept[0.0][0]:.1f} dB at LC = 0 dB. "
+                   "In exchange it cuts less of the speech")

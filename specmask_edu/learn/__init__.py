@@ -10,23 +10,29 @@ The lesson in five calls::
     from specmask_edu import learn
     model = learn.build_model(mask="psm")                       # or mask="cirm_bounded" for a complex mask
     result = learn.train(model, learn.TrainConfig())            # ~1 minute on a 2-core laptop CPU
+    pretrained = learn.load_pretrained("crn_cirm")              # trained longer, shipped with the package
     evaluation = learn.evaluate({"learned PSM": model}, snr_db=0.0)   # held-out speech and noise vs oracles
     print(evaluation.markdown())
 
 Modules
 -------
 ``data``      training mixtures made on the fly from the bundled speech and noises, and the held-out split
-``models``    :class:`ModelConfig`, a frame-context MLP and a small GRU that output a real or complex mask
-              (IRM, PSM, compressed cIRM or bounded cIRM)
+``models``    :class:`ModelConfig`, a frame-context MLP, a small GRU and a phase-aware convolutional-
+              recurrent network (CRN) that output a real or complex mask (IRM, PSM, compressed cIRM or
+              bounded cIRM) or the compressed clean spectrum (mapping)
 ``losses``    mask approximation (MSE to the oracle mask), signal approximation (error of the spectrum)
-              and its decibel form, the SDR loss
+              and its decibel form, the SDR loss, and the compressed spectral + SI-SDR loss of GTCRN
 ``train``     :class:`TrainConfig`, :func:`train` (progress bar, live loss curves, Ctrl-C keeps the model),
               :func:`save_model` / :func:`load_model`
-``evaluate``  learned masks against the oracle masks on held-out mixtures: SI-SDRi, STOI, plots
+``evaluate``  learned masks against the oracle masks on held-out mixtures: SI-SDRi, SNR, STOI, plots;
+              the best complex mask computable from magnitudes alone
+``pretrain``  the pretrained models shipped with the package (:func:`list_pretrained`,
+              :func:`load_pretrained`) and the script that trains them
 ``exercises`` self-checks of the lesson's exercises
 
-Nothing else in :mod:`specmask_edu` imports PyTorch; importing this package without it raises an
-:class:`ImportError` that says how to install it.
+Nothing else in :mod:`specmask_edu` imports PyTorch; importing this package without it raises
+:class:`MissingPyTorchError` (an :class:`ImportError`) that says what to run on this computer
+(:func:`torch_install_advice`).
 """
 
 from __future__ import annotations

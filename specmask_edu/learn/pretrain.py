@@ -10,9 +10,9 @@ and shows these longer-trained ones beside them.
 >>> estimate = learn.separate_with_model(model, mixture) # doctest: +SKIP
 >>> model.pretrained_record["heldout"]["0"]              # doctest: +SKIP
 
-Each model is two files in ``specmask_edu/learn/pretrained/``: ``<name>.pt`` (written by
-:func:`~specmask_edu.learn.train.save_model`, read with ``torch.load(weights_only=True)``, which refuses
-to run code stored in a file) and ``<name>.json``, its training record: the recipe (model and training
+Each model is two files in ``specmask_edu/learn/pretrained/``: ``<name>.pt`` (the checkpoint format of
+:func:`~specmask_edu.learn.train.save_model`, weights stored in float16 to halve the file, read with
+``torch.load(weights_only=True)``, which refuses to run code stored in a file, into a float32 model) and ``<name>.json``, its training record: the recipe (model and training
 settings), the data it saw (:func:`~specmask_edu.learn.data.split_clips`), steps, seed, seconds, the
 loss history, the held-out scores at -5, 0 and +5 dB input SNR, and the SHA-256 of the weights file.
 :func:`load_pretrained` checks that hash before loading, so a replaced or damaged file is refused.
@@ -43,7 +43,7 @@ from .._validation import SpecmaskInputError
 from .data import split_clips
 from .evaluate import evaluate
 from .models import build_model
-from .train import TrainConfig, model_from_checkpoint, save_model, train
+from .train import CHECKPOINT_FORMAT, TrainConfig, model_from_checkpoint, train
 
 __all__ = ["PRETRAINED_DIR", "RECIPES", "list_pretrained", "pretrained_record", "load_pretrained",
            "heldout_scores", "train_pretrained", "main"]
@@ -169,7 +169,11 @@ def train_pretrained(name: str, out_dir=PRETRAINED_DIR, minutes: float = 10.0, s
     result = train(model, config, progress=progress, plot=False)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    save_model(model, out_dir / f"{name}.pt")
+    # Shipped in half precision (float16 halves the file; the model is rebuilt in float32 when loaded).
+    checkpoint = {"format": CHECKPOINT_FORMAT, "config": model.config.to_dict(),
+                  "state_dict": {k: (v.half() if v.is_floating_point() else v) for k, v in model.state_dict().items()},
+                  "history": None}
+    torch.save(checkpoint, out_dir / f"{name}.pt")
     data = (out_dir / f"{name}.pt").read_bytes()
     if len(data) > MAX_BYTES:
         raise SpecmaskInputError(f"{name}: {len(data)} bytes of weights, more than the {MAX_BYTES} allowed.")
@@ -197,6 +201,7 @@ def train_pretrained(name: str, out_dir=PRETRAINED_DIR, minutes: float = 10.0, s
         "heldout": {snr: rows["model"] for snr, rows in heldout.items()},
         "heldout_seconds": round(time.perf_counter() - start, 1),
         "size_bytes": len(data),
+        "weights_dtype": "float16",
         "sha256": _sha256(data),
         "torch": torch.__version__,
         "python": platform.python_version(),

@@ -160,4 +160,5 @@ def close_when_freed(explorer, box) -> None:
     The kernel keeps every open widget (and the picture and audio in them) until it is closed; an explorer
     that nobody refers to any more, e.g. after its cell was run again, is not shown anywhere else.
     """
-    weakref.finalize(explorer, _close, _all_widgets(box))
+    finalizer = weakref.finalize(explorer, _close, _all_widgets(box))
+    finalizer.atexit = False  # at exit the kernel goes away with its widgets anyway

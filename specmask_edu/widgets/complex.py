@@ -19,7 +19,7 @@ from ..masks import (
 )
 from ..metrics import si_sdr
 from ..phase import quantize_phase
-from ..separation import apply_mask
+from ..separation import apply_mask, resynthesize
 from ..stft import STFTConfig, _as_config, istft, stft
 from ._base import Explorer
 from ._controls import dropdown, slider
@@ -156,16 +156,14 @@ class CompressionExplorer(Explorer):
         self.cirm = complex_ideal_ratio_mask(self.S, self.Y)
         rng = as_rng(check_seed(seed))
         self.unit_error = (rng.standard_normal(self.cirm.shape) + 1j * rng.standard_normal(self.cirm.shape)) / np.sqrt(2)
-        self.bounded = self._resynthesize(bound_complex_mask(self.cirm))
-        self.psm = self._resynthesize(phase_sensitive_mask(self.S, self.Y))
+        n_samples = len(self.target)
+        self.bounded = resynthesize(self.Y, bound_complex_mask(self.cirm), self.config, n_samples)
+        self.psm = resynthesize(self.Y, phase_sensitive_mask(self.S, self.Y), self.config, n_samples)
         self.fixed_scores = {"mixture": si_sdr(self.mixture, self.target), "PSM (real)": si_sdr(self.psm, self.target),
                              "bounded cIRM": si_sdr(self.bounded, self.target)}
         parts = np.concatenate([self.cirm.real.ravel(), self.cirm.imag.ravel()])
         self.histogram = np.histogram(np.clip(parts, -20, 20), bins=np.linspace(-20, 20, 161))
         super().__init__(sr, **initial)
-
-    def _resynthesize(self, mask):
-        return istft(apply_mask(self.Y, mask), self.config, length=len(self.target))
 
     def _make_controls(self):
         return {
@@ -179,7 +177,8 @@ class CompressionExplorer(Explorer):
         K, C = p["K"], p["C"]
         if changed & {"K", "C"}:
             self.compressed = compress_mask(self.cirm, K, C)
-            self.roundtrip_score = si_sdr(self._resynthesize(decompress_mask(self.compressed, K, C)), self.target)
+            roundtrip = resynthesize(self.Y, decompress_mask(self.compressed, K, C), self.config, len(self.target))
+            self.roundtrip_score = si_sdr(roundtrip, self.target)
         self.prediction = self.compressed + p["error"] * self.unit_error
         self.mask = decompress_mask(self.prediction, K, C)
         self.estimate_stft = apply_mask(self.Y, self.mask)

@@ -11,8 +11,8 @@ from .._defaults import DEFAULT_SR, MUSIC_CONFIG
 from .._validation import SpecmaskInputError, as_waveform
 from ..masks import hpss_medians, hpss_soft_masks, soft_masks
 from ..metrics import BSSEvalReferences, si_sdr
-from ..separation import apply_mask
-from ..stft import STFTConfig, _as_config, istft, stft
+from ..separation import resynthesize
+from ..stft import STFTConfig, _as_config, stft
 from ._base import Explorer
 from ._controls import checkbox, dropdown, selection_slider, slider
 from ._mixture import as_pair
@@ -94,7 +94,7 @@ class MixingConsoleExplorer(Explorer):
     def _compute(self, changed):
         if "power" in changed:
             self.masks = soft_masks(self.stem_stfts, power=self.params["power"])
-            self.estimates = {n: istft(apply_mask(self.Y, M), self.config, length=len(self.mixture))
+            self.estimates = {n: resynthesize(self.Y, M, self.config, len(self.mixture))
                               for n, M in zip(self.names, self.masks)}
             self.scores = {n: {"SI-SDR": si_sdr(self.estimates[n], self.stems[n])} for n in self.names}
         g = self.gains()
@@ -194,7 +194,7 @@ class HPSSExplorer(Explorer):
         super().__init__(sr, **initial)
 
     def _resynthesize(self, mask):
-        return istft(apply_mask(self.Y, mask), self.config, length=len(self.mixture))
+        return resynthesize(self.Y, mask, self.config, len(self.mixture))
 
     def _scores(self, harmonic_estimate, percussive_estimate):
         values = self._scorer.evaluate([harmonic_estimate, percussive_estimate])

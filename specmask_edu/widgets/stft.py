@@ -6,8 +6,8 @@ import numpy as np
 
 from .. import plots
 from .._defaults import DEFAULT_SR
-from .._validation import as_waveform
-from ..phase import random_phase
+from .._validation import as_waveform, check_seed
+from ..phase import rebuild_with_phase
 from ..stft import STFTConfig, istft, stft
 from ._base import Explorer
 from ._controls import dropdown, selection_slider
@@ -54,7 +54,7 @@ class STFTExplorer(Explorer):
     def __init__(self, x, sr: int = DEFAULT_SR, zoom=(1.0, 1.4, 2000.0), seed: int = 0, **initial):
         self.x = as_waveform(x, "x", min_length=max(self.N_FFTS))
         self.zoom = tuple(float(v) for v in zoom)
-        self.seed = int(seed)
+        self.seed = check_seed(seed)
         super().__init__(sr, **initial)
 
     def _make_controls(self):
@@ -74,8 +74,8 @@ class STFTExplorer(Explorer):
         cfg = self.config
         self.X = stft(self.x, cfg)
         self.reconstruction = istft(self.X, cfg, length=len(self.x))
-        phase = random_phase(self.X.shape, rng=self.seed)
-        self.magnitude_only = istft(np.abs(self.X) * np.exp(1j * phase), cfg, length=len(self.x))
+        self.magnitude_only = rebuild_with_phase(np.abs(self.X), "random", config=cfg, length=len(self.x),
+                                                 rng=self.seed)
 
     def _draw_first(self):
         fig = self.fig

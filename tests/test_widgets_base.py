@@ -1,0 +1,244 @@
+"""What every explorer shares (specmask_edu/widgets/_base.py, _controls.py, _canvas.py): checked
+parameters, controls that drive update(), the static view, from_example, the players' gain."""
+
+import gc
+import subprocess
+import sys
+import weakref
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+import specmask_edu as sm  # noqa: E402
+from specmask_edu import widgets  # noqa: E402
+from specmask_edu._validation import SpecmaskInputError  # noqa: E402
+from _explorers import SR, assert_changed, assert_same, show_static_outputs, state  # noqa: E402
+
+
+def test_bad_parameters_are_explained(pair):
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    with pytest.raises(SpecmaskInputError, match="mask"):
+        ex.update(mask="CIRM")
+    with pytest.raises(SpecmaskInputError, match="between"):
+        ex.update(snr_db=99)
+    with pytest.raises(SpecmaskInputError, match="Unknown parameter"):
+        ex.update(n_fft=1024)
+    with pytest.raises(SpecmaskInputError, match="Unknown parameter"):
+        widgets.MaskExplorer(*pair, sr=SR, colour="red")
+
+
+def test_controls_drive_update_and_errors_show_in_widget(pair):
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    before = state(ex)
+    ex.controls["mask"].value = "IBM"                         # what a student's click does
+    assert ex.params["mask"] == "IBM"
+    assert_changed(before, state(ex))
+    ex.controls["lc_db"].value = 10.0
+    assert ex.params["lc_db"] == 10.0
+    # update() from code moves the controls too
+    ex.update(snr_db=7.0)
+    assert ex.controls["snr_db"].value == 7.0
+    # sliders that trigger an inverse STFT update on release
+    assert ex.controls["snr_db"].continuous_update is False
+
+
+def test_from_example_uses_bundled_clips():
+    ex = widgets.MaskExplorer.from_example("speech_female_1", "white_noise", mask="IBM")
+    assert ex.sr == SR and len(ex.target) == len(sm.load_example("speech_female_1"))
+    assert ex.image.value[:2] == b"\xff\xd8"
+
+
+def test_player_gain_only_turns_down(pair):
+    """A clip that a slider move did not change keeps its playback level; a louder setting turns the whole
+    group down once (and it stays down, like the waveform scale)."""
+    ex = widgets.MaskExplorer(3.0 * pair[0], 3.0 * pair[1], sr=SR)   # loud enough to need turning down
+    ex.update(snr_db=20.0)
+    gain_quiet = ex.player_table().gain
+    ex.update(snr_db=-10.0)
+    gain_loud = ex.player_table().gain
+    ex.update(snr_db=20.0)
+    assert gain_loud <= gain_quiet and ex.player_table().gain == gain_loud
+
+
+@pytest.mark.parametrize("make", [
+    lambda p, s: widgets.ComplexMaskExplorer(*p, sr=SR, phase_levels=4),
+    lambda p, s: widgets.CompressionExplorer(*p, sr=SR, C=1.0),
+    lambda p, s: widgets.MixingConsoleExplorer(s, sr=SR, mute_drums=True),
+    lambda p, s: widgets.HPSSExplorer(s["bass"] + s["chords"], s["drums"], sr=SR, margin=2.0),
+    lambda p, s: widgets.ScaleExplorer({"x": p[0]}, p[0], sr=SR, gain_db=-6.0),
+], ids=["polar", "compression", "console", "hpss", "scale"])
+def test_show_static_shows_figure_players_and_numbers(pair, stems, make):
+    fignums = len(plt.get_fignums())
+    ex = make(pair, stems)
+    outputs = show_static_outputs(ex)
+    assert any("image/png" in d or "image/jpeg" in d for d in outputs)
+    html = " ".join(d.get("text/html", "") for d in outputs)
+    assert html.count("<audio") == len(ex.signals()) and "dB" in html
+    assert len(plt.get_fignums()) == fignums                              # explorers never make pyplot figures
+
+
+# --------------------------------------------------------------------------- every explorer: freed, never stuck
+
+# Small inputs for every explorer (a GL target of 0.5 s keeps its 100-iteration checkpoints quick).
+BUILD = {
+    "STFTExplorer": lambda p, s: widgets.STFTExplorer(p[0], SR),
+    "MaskExplorer": lambda p, s: widgets.MaskExplorer(*p, sr=SR),
+    "PhaseExplorer": lambda p, s: widgets.PhaseExplorer(*p, sr=SR),
+    "GriffinLimExplorer": lambda p, s: widgets.GriffinLimExplorer(p[0][: SR // 2], p[1][: SR // 2], sr=SR),
+    "ComplexMaskExplorer": lambda p, s: widgets.ComplexMaskExplorer(*p, sr=SR),
+    "CompressionExplorer": lambda p, s: widgets.CompressionExplorer(*p, sr=SR),
+    "MixingConsoleExplorer": lambda p, s: widgets.MixingConsoleExplorer({k: v[:SR] for k, v in s.items()}, sr=SR),
+    "HPSSExplorer": lambda p, s: widgets.HPSSExplorer((s["bass"] + s["chords"])[:SR], s["drums"][:SR], sr=SR),
+    "ScaleExplorer": lambda p, s: widgets.ScaleExplorer({"a": p[0] + 0.2 * p[1], "b": 0.5 * p[0]}, p[0], sr=SR,
+                                                        zoom=(0.2, 0.25)),
+}
+
+# A bad value for every explorer, and a good one that changes what a student sees and hears.
+STUCK = {
+    "STFTExplorer": ({"n_fft": 1000}, {"n_fft": 256}),
+    "MaskExplorer": ({"mask": np.array(["IRM"])}, {"mask": "IBM"}),
+    "PhaseExplorer": ({"phase": "imaginary"}, {"phase": "zero"}),
+    "GriffinLimExplorer": ({"n_iter": 3}, {"n_iter": 20}),
+    "ComplexMaskExplorer": ({"phase_levels": 3}, {"phase_levels": 4}),
+    "CompressionExplorer": ({"K": float("nan")}, {"K": 5.0}),
+    "MixingConsoleExplorer": ({"mute_bass": "yes"}, {"mute_bass": True}),
+    "HPSSExplorer": ({"kernel_size": 17.5}, {"margin": 2.0}),
+    "ScaleExplorer": ({"gain_db": np.array([1.0, 2.0])}, {"gain_db": 6.0}),
+}
+
+
+def explorer_classes():
+    return {name for name in widgets.__all__
+            if isinstance(getattr(widgets, name), type) and issubclass(getattr(widgets, name), widgets.Explorer)
+            and name != "Explorer"}
+
+
+def test_every_explorer_is_covered():
+    assert set(BUILD) == set(STUCK) == explorer_classes()
+
+
+@pytest.mark.parametrize("name", sorted(BUILD))
+def test_explorer_is_freed_when_nobody_refers_to_it(pair, stems, name):
+    """Re-running an explorer cell must free the old explorer (its STFTs, its figure): the controls hold it
+    only weakly, and its widgets are closed once it is gone."""
+    ex = BUILD[name](pair, stems)
+    control_name, control = next(iter(ex.controls.items()))
+    ex.update(**STUCK[name][1])                                    # used from code...
+    values = [o[1] if isinstance(o, tuple) else o for o in getattr(control, "options", ())]
+    if values:
+        control.value = values[-1]                                 # ...and through a control
+    box, image, slider = ex.widget, ex.image, control
+    ref = weakref.ref(ex)
+    del ex
+    gc.collect()
+    assert ref() is None, f"{name} is still alive: {[type(r).__name__ for r in gc.get_referrers(ref())]}"
+    assert box.comm is None and image.comm is None and slider.comm is None   # its widgets are closed
+    assert image.value == b""                                      # and the picture is dropped
+
+
+@pytest.mark.parametrize("name", sorted(BUILD))
+def test_explorer_keeps_its_last_good_state_after_a_bad_value(pair, stems, name):
+    bad, good = STUCK[name]
+    ex = BUILD[name](pair, stems)
+    params, before = dict(ex.params), state(ex)
+    with pytest.raises(SpecmaskInputError) as info:
+        ex.update(**bad)
+    assert list(bad)[0] in str(info.value)                         # the message names the parameter
+    with pytest.raises(SpecmaskInputError):
+        ex.update(**{**good, **bad})                               # one bad value: nothing is stored
+    assert ex.params == params
+    assert_same(before, state(ex))
+    assert all(ex.controls[k].value == v for k, v in params.items())
+    ex.update(**good)                                              # later valid updates work
+    assert all(ex.params[k] == v for k, v in good.items())
+    assert_changed(before, state(ex))
+
+
+def test_a_failure_while_computing_restores_the_previous_state(pair):
+    """If computing a new state fails, the old values are put back and recomputed, and the error is a
+    SpecmaskInputError (never a library traceback)."""
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    original = ex.mask_array
+
+    def failing():
+        if ex.params["beta"] == 2.0:
+            raise RuntimeError("boom")
+        return original()
+
+    ex.mask_array = failing
+    before, estimate = state(ex), ex.estimate.copy()
+    with pytest.raises(SpecmaskInputError, match="kept its previous settings"):
+        ex.update(beta=2.0)
+    assert ex.params["beta"] == 0.5 and ex.controls["beta"].value == 0.5
+    np.testing.assert_allclose(ex.estimate, estimate)
+    assert_same(before, state(ex))
+    ex.update(beta=1.0)
+    np.testing.assert_allclose(ex.mask, sm.ideal_ratio_mask(ex.S, ex.Y, beta=1.0))
+
+
+def test_numbers_equal_to_a_menu_value_are_that_value(pair):
+    """``n_fft=1024.0`` is the menu's 1024 (an int: STFTConfig needs one); a label of a menu is its value."""
+    ex = widgets.STFTExplorer(pair[0], SR)
+    ex.update(n_fft=1024.0)
+    assert ex.params["n_fft"] == 1024 and type(ex.params["n_fft"]) is int
+    ex.update(n_fft=np.int64(256), hop_length=64)
+    assert type(ex.params["n_fft"]) is int and ex.config.n_fft == 256
+    for bad in (True, "512", 1024.5, None, [512]):
+        with pytest.raises(SpecmaskInputError, match="n_fft"):
+            ex.update(n_fft=bad)
+    assert ex.params["n_fft"] == 256
+    polar = widgets.ComplexMaskExplorer(*pair, sr=SR, amplitude="1 (phase only)")   # the label shown in the menu
+    assert polar.params["amplitude"] == "one"
+    with pytest.raises(SpecmaskInputError, match="phase_levels"):
+        polar.update(phase_levels=False)                            # a bool is not the number 0
+
+
+# --------------------------------------------------------------------------- bad inputs get a clear message
+
+
+@pytest.mark.parametrize("sr", [0, -16000, 1.5, True, "16000", float("nan")])
+def test_explorer_refuses_a_bad_sample_rate(pair, sr):
+    with pytest.raises(SpecmaskInputError, match="sr"):
+        widgets.MaskExplorer(*pair, sr=sr)
+
+
+def test_explorer_accepts_a_whole_float_sample_rate(pair):
+    assert widgets.MaskExplorer(*pair, sr=16000.0).sr == 16000
+
+
+def test_scale_explorer_refuses_a_silent_estimate(pair):
+    target = pair[0]
+    with pytest.raises(SpecmaskInputError, match="silent"):
+        widgets.ScaleExplorer({"s": np.zeros_like(target)}, target, sr=SR)
+    ex = widgets.ScaleExplorer({"s": target + 0.1 * pair[1]}, target, sr=SR, zoom=(0.2, 0.25))
+    for gain_db in (-20.0, 0.0, 20.0):
+        assert "nan" not in ex.update(gain_db=gain_db).info().lower()
+
+
+def test_mixing_console_escapes_stem_names(stems):
+    names = {"bass": "<b>bass</b>", "chords": "chords & pads", "melody": "<script>x</script>", "drums": "drums"}
+    ex = widgets.MixingConsoleExplorer({names[k]: v[:SR] for k, v in stems.items()}, sr=SR)
+    text = ex.info()
+    assert "&lt;b&gt;bass&lt;/b&gt;" in text and "chords &amp; pads" in text and "<script>" not in text
+    assert "<b>bass</b>" not in text
+
+
+def test_from_example_names_its_clips():
+    with pytest.raises(SpecmaskInputError, match="at most 2"):
+        widgets.MaskExplorer.from_example("speech_female_1", "babble", "white_noise")
+    with pytest.raises(SpecmaskInputError, match="none"):
+        widgets.MixingConsoleExplorer.from_example("bass")
+    ex = widgets.ScaleExplorer.from_example(noise="white_noise", snr_db=5.0, gain_db=-6.0)
+    assert list(ex.estimates) == ["IRM", "IBM", "PSM"] and ex.params["gain_db"] == -6.0
+
+
+def test_importing_the_package_does_not_load_the_explorers():
+    """The explorers (ipywidgets, matplotlib) load only when a lesson asks for them."""
+    code = ("import sys, specmask_edu; loaded = [m for m in ('specmask_edu.widgets', 'ipywidgets', 'matplotlib') "
+            "if m in sys.modules]; print(loaded)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
