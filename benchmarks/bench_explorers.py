@@ -79,11 +79,10 @@ def settings_for(explorer):
 def explorer_classes():
     from specmask_edu import widgets
 
-    classes = []
-    for _, cls in inspect.getmembers(widgets, inspect.isclass):
-        if issubclass(cls, widgets.Explorer) and cls is not widgets.Explorer and cls.__module__ == widgets.__name__:
-            classes.append(cls)
-    return sorted(classes, key=lambda c: inspect.getsourcelines(c)[1])
+    # the explorers the package exports, in the order of the lessons (widgets.__all__)
+    classes = [getattr(widgets, name) for name in widgets.__all__]
+    return [cls for cls in classes if inspect.isclass(cls) and issubclass(cls, widgets.Explorer)
+            and cls is not widgets.Explorer]
 
 
 def _build_without_from_example(cls):

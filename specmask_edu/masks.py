@@ -582,8 +582,8 @@ def bound_complex_mask(mask, method: str = "tanh") -> np.ndarray:
     **network's output**, whose magnitude the network learns to push where it needs it. Applied to the oracle
     cIRM it shrinks **every** bin, not only those with :math:`|M| > 1`: :math:`\tanh 1 = 0.76`,
     :math:`\tanh 0.5 = 0.46`. On lesson 04's clip (0 dB babble) the estimate comes out about 2.4 dB too quiet,
-    so its SNR (12.1 dB) is no better than the truncated PSM's, while its SI-SDR (21.4 dB), which ignores the
-    overall level, stays high. ``"clip"`` caps the magnitude at 1 and leaves every other bin exact: it costs
+    so its SNR (12.05 dB) is no better than the truncated PSM's (12.11 dB), while its SI-SDR (21.4 dB), which
+    ignores the overall level, stays high. ``"clip"`` caps the magnitude at 1 and leaves every other bin exact: it costs
     accuracy only where :math:`|M| > 1` (target and interference partly cancel, :math:`|S| > |Y|`), and on the
     same clip reaches about 19.7 dB SNR (20.5 dB SI-SDR). Taught in ``notebooks/04_complex_masks.ipynb``.
 

@@ -812,7 +812,7 @@ def plot_magnitude_phase(mask, sr: float = 16000, config: STFTConfig | None = No
     if magnitude.colorbar is not None:
         magnitude.colorbar.set_label("|M| (gain)")
     phase = plot_phase(np.angle(M), sr, config, ax=axes[1], fmax=fmax, cmap=cmap_phase,
-                       title=f"{prefix}phase ∠M (dark = no rotation, light = ±π)")
+                       title=f"{prefix}phase ∠M (dark = 0, light = ±π)")
     if phase.colorbar is not None:
         phase.colorbar.set_ticks([-np.pi, -np.pi / 2, 0, np.pi / 2, np.pi], labels=["-π", "-π/2", "0", "π/2", "π"])
     return MagnitudePhaseHandle(magnitude, phase)

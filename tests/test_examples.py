@@ -44,6 +44,15 @@ def test_data_folder_is_small_enough_to_ship():
     assert generated < 3_000_000, f"generated clips take {generated / 1e6:.2f} MB; their limit is 3 MB"
 
 
+def test_package_fits_the_wheel_budget():
+    """Everything under specmask_edu/ (the wheel's content, uncompressed: an upper bound on the wheel)
+    stays within 10 MB; measured wheel on 2026-12-01: 5.2 MB."""
+    package = DATA.parent
+    files = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    size = sum(p.stat().st_size for p in files)
+    assert size <= 10_000_000, f"specmask_edu/ holds {size / 1e6:.2f} MB; the wheel budget is 10 MB"
+
+
 def test_every_flac_in_the_folder_is_catalogued_and_vice_versa():
     on_disk = {p.name for p in DATA.glob("*.flac")}
     assert on_disk == {c["file"] for c in CLIPS.values()}

@@ -14,7 +14,7 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 
-from _executed import CELL_TIMEOUT, executed  # noqa: E402,F401  (one run per lesson per session, shared with test_claims)
+from _executed import executed  # noqa: E402  (one run per lesson per session, shared with test_claims)
 from test_launch_files import COLAB_CELL  # noqa: E402  (one definition of the exact cell text)
 
 

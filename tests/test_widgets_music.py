@@ -163,3 +163,19 @@ def test_hpss_masks(stems):
             sm.hpss_masks(Y, **bad)
     with pytest.raises(SpecmaskInputError):
         sm.hpss_masks(np.abs(Y)[:, :, None])
+
+
+def test_hpss_in_two_public_steps(stems):
+    """The HPSS explorer computes the medians once per kernel and re-weights them: the two public steps
+    give exactly hpss_masks, and check their inputs."""
+    cfg = widgets.MUSIC_CONFIG
+    Y = sm.stft(sum(v[:SR] for v in stems.values()), cfg)
+    for margin, kernel, power in ((1.0, 17, 2.0), (3.0, (31, 9), 1.0)):
+        medians = sm.masks.hpss_medians(np.abs(Y), kernel)
+        for ours, expected in zip(sm.masks.hpss_soft_masks(*medians, margin, power),
+                                  sm.hpss_masks(Y, margin=margin, kernel_size=kernel, power=power)):
+            np.testing.assert_array_equal(ours, expected)
+    with pytest.raises(SpecmaskInputError, match="margin"):
+        sm.masks.hpss_soft_masks(*medians, 0.5, 2.0)
+    with pytest.raises(SpecmaskInputError, match="magnitude"):
+        sm.masks.hpss_medians(Y, 17)                      # complex: pass np.abs(Y)

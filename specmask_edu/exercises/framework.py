@@ -52,7 +52,7 @@ import numpy as np
 __all__ = [
     "CheckResult", "Feedback", "Stop", "NotDone", "exercise", "instructor_mode", "show_solution",
     "list_exercises", "not_done", "pending", "as_array", "as_waveform_answer", "as_number",
-    "call_student_function", "rel_error", "is_close", "answer_source", "forbid", "prediction",
+    "call_student_function", "rel_error", "is_close", "answer_source", "forbid", "as_function", "prediction",
     "check_prediction", "INSTRUCTOR_ENV", "SOLUTIONS", "EXERCISES", "PREDICTIONS",
 ]
 
@@ -447,6 +447,17 @@ def forbid(fb: Feedback, answer, name: str, patterns: dict[str, str]) -> bool:
             fb.fail(message)
             return True
     return False
+
+
+def as_function(fb: Feedback, answer, name: str, usage: str, why: str = "", forbidden: dict | None = None):
+    """A function answer: callable (else 'wrong' and Stop) and free of the shortcuts in ``forbidden``
+    (see :func:`forbid`; one found: 'wrong' and Stop). ``usage`` shows how it is called."""
+    if not callable(answer):
+        fb.fail(f"`{name}` should be a function {usage}" + (f": {why}" if why else ""))
+        raise Stop
+    if forbidden and forbid(fb, answer, name, forbidden):
+        raise Stop
+    return answer
 
 
 # --------------------------------------------------------------------------- prediction questions

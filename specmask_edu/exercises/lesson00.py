@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framework import Stop, as_array, call_student_function, exercise, forbid, prediction
+from .framework import Stop, as_array, as_function, call_student_function, exercise, prediction
 
 __all__ = ["check_random_mask", "check_level_drop"]
 
@@ -25,14 +25,10 @@ def check_random_mask(fb, my_random_mask, mixture_stft):
     ``np.random.rand`` in the source article).
     """
     shape = np.shape(mixture_stft)
-    if not callable(my_random_mask):
-        fb.fail("`my_random_mask` should be a function my_random_mask(shape, seed): from one finished array "
-                "the check cannot tell whether it is reproducible")
-        raise Stop
-    if forbid(fb, my_random_mask, "my_random_mask", {
-            r"random_real_mask": "it calls sm.random_real_mask; this exercise is to write it yourself with "
-                                 "NumPy's random generator"}):
-        raise Stop
+    as_function(fb, my_random_mask, "my_random_mask", "my_random_mask(shape, seed)",
+                why="from one finished array the check cannot tell whether it is reproducible",
+                forbidden={r"random_real_mask": "it calls sm.random_real_mask; this exercise is to write it yourself "
+                                                "with NumPy's random generator"})
     first = as_array(fb, call_student_function(fb, my_random_mask, "my_random_mask", shape, 0), "the mask", ndim=2)
     if not fb.expect(first.shape == shape, f"shape {first.shape} matches the STFT",
                      f"shape {first.shape} does not match the STFT's {shape}: one mask value per bin is needed"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framework import Stop, as_waveform_answer, call_student_function, exercise, forbid, rel_error
+from .framework import Stop, as_function, as_waveform_answer, call_student_function, exercise, rel_error
 
 __all__ = ["check_stft_size", "check_resolution", "check_rebuild", "count_peaks"]
 
@@ -24,14 +24,10 @@ def check_stft_size(fb, my_stft_shape, n_samples, config):
     """
     from ..stft import STFTConfig
 
-    if not callable(my_stft_shape):
-        fb.fail("`my_stft_shape` should be a function my_stft_shape(n_samples, n_fft, hop_length) that returns "
-                "a pair (n_bins, n_frames); the check tries it on several signals")
-        raise Stop
-    if forbid(fb, my_stft_shape, "my_stft_shape", {
-            r"(?<![\w])(sm\.|specmask_edu\.|librosa\.)?stft\s*\(": "it calls an STFT; compute the shape from "
-            "n_samples, n_fft and hop_length alone"}):
-        raise Stop
+    as_function(fb, my_stft_shape, "my_stft_shape", "my_stft_shape(n_samples, n_fft, hop_length)",
+                why="it returns a pair (n_bins, n_frames), and the check tries it on several signals",
+                forbidden={r"(?<![\w])(sm\.|specmask_edu\.|librosa\.)?stft\s*\(": "it calls an STFT; compute the "
+                           "shape from n_samples, n_fft and hop_length alone"})
     cases = [(int(n_samples), config.n_fft, config.hop_length), (16000, 1024, 256), (12345, 400, 160), (300, 512, 128)]
     for n, n_fft, hop in cases:
         value = call_student_function(fb, my_stft_shape, "my_stft_shape", n, n_fft, hop)

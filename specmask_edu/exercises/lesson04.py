@@ -78,10 +78,11 @@ def check_bounded_mask(fb, my_bounded, mask):
                  "it is not tanh(|M|)·exp(j∠M)"):
         return None
     big = np.abs(M) > 1e-6
-    if not np.iscomplexobj(B):
+    if np.allclose(B, np.tanh(np.abs(M)) * np.exp(np.angle(M)), atol=1e-8):
+        fb.fail("np.exp(angle) without 1j: e^{angle} is a real gain, not a rotation; the polar form needs "
+                "e^{j·angle}")
+    elif not np.iscomplexobj(B):
         fb.fail("it is real-valued: the phase of M was lost; give it back in polar form, with e^{j∠M}")
-    elif np.allclose(B, np.tanh(np.abs(M)) * np.exp(np.angle(M)), atol=1e-8):
-        fb.fail("np.exp(angle) without 1j: e^{angle} is a real gain, not a rotation")
     elif np.allclose(B, np.tanh(M.real) + 1j * np.tanh(M.imag), atol=1e-8):
         fb.fail("tanh was applied to the real and imaginary parts separately (that is compression, "
                 "compress_mask); bounding squashes the magnitude |M| and keeps the phase")
@@ -141,10 +142,13 @@ def _predict_where_above_one(target_stft, mixture_stft):
                          "similar levels": float(np.mean(np.abs(local[sel]) <= 3)),
                          "babble dominates": float(np.mean(local[sel] < -3))}
     truth = max(shares[1.0], key=shares[1.0].get)
+    dominated = local > 3
+    above_in_dominated = float(np.mean(M[dominated] > 1)) if dominated.any() else 0.0
     one, two = shares[1.0], shares[2.0]
     return truth, (f"of the bins with |M| > 1, {100 * one['target dominates']:.0f} % have the target more than 3 dB "
                    f"above the babble, {100 * one['similar levels']:.0f} % are within ±3 dB and "
                    f"{100 * one['babble dominates']:.0f} % have the babble more than 3 dB above. |M| > 1 only needs "
-                   "the babble to point partly against the target, which happens in about half of the target-"
-                   "dominated bins. Large gains are different: of the bins with |M| > 2, "
+                   f"the babble to point partly against the target, which happens in {100 * above_in_dominated:.0f} % of the "
+                   "target-dominated bins, and there are many of those. Large gains are different: of the bins with "
+                   "|M| > 2, "
                    f"{100 * two['similar levels']:.0f} % are within ±3 dB, where target and babble can nearly cancel")

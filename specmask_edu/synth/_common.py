@@ -55,3 +55,12 @@ def _add(out: np.ndarray, start: int, x: np.ndarray) -> None:
         return
     stop = min(out.size, start + x.size)
     out[start:stop] += x[: stop - start]
+
+
+def _grid(n: int, span: float, sr: int):
+    """``(i, start)`` for a regular grid of events ``span`` seconds apart: ``start = round(i * span * sr)``,
+    for every start before sample ``n`` (chords, bass notes and drum steps are placed on it)."""
+    i = 0
+    while (start := int(round(i * span * sr))) < n:
+        yield i, start
+        i += 1

@@ -7,7 +7,7 @@ import numpy as np
 from .._defaults import DEFAULT_SR
 from .._validation import SpecmaskInputError, as_rng, check_int, check_number, check_sr
 from ..audio import peak_gain
-from ._common import _add, _check_freq, _check_tempo, _n_samples, _scale_to_peak
+from ._common import _add, _check_freq, _grid, _check_tempo, _n_samples, _scale_to_peak
 from .tones import _envelope
 
 
@@ -133,11 +133,7 @@ def drum_loop(duration=5.0, sr=DEFAULT_SR, tempo=96.0, pattern=None, steps_per_b
     rng = as_rng(seed)
     step = 60.0 / (tempo * steps_per_beat)
     out = np.zeros(n)
-    j = 0
-    while True:
-        start = int(round(j * step * sr))
-        if start >= n:
-            break
+    for j, start in _grid(n, step, sr):
         for name in ("kick", "snare", "hihat"):
             steps = pattern.get(name)
             if not steps:
@@ -153,5 +149,4 @@ def drum_loop(duration=5.0, sr=DEFAULT_SR, tempo=96.0, pattern=None, steps_per_b
                 hit = hit * peak_gain(hit, 1.0)
             gain *= {"kick": 1.0, "snare": 0.8, "hihat": 0.35}[name]
             _add(out, start, gain * hit)
-        j += 1
     return _scale_to_peak(out, peak)

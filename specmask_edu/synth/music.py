@@ -7,7 +7,7 @@ import numpy as np
 from .._defaults import DEFAULT_SR
 from .._validation import SpecmaskInputError, as_rng, check_int, check_number, check_sr
 from ..audio import peak_gain
-from ._common import _add, _check_peak, _check_tempo, _n_samples, _scale_to_peak
+from ._common import _add, _grid, _check_peak, _check_tempo, _n_samples, _scale_to_peak
 from .drums import drum_loop
 from .pitch import _check_chords, midi_to_hz
 from .tones import chord, harmonic_tone
@@ -55,16 +55,11 @@ def chord_progression(duration=5.0, sr=DEFAULT_SR, tempo=96.0, chords=DEFAULT_PR
     notes = _check_chords(chords, octave)
     span = bpc * 60.0 / tempo
     out = np.zeros(n)
-    i = 0
-    while True:
-        start = int(round(i * span * sr))
-        if start >= n:
-            break
+    for i, start in _grid(n, span, sr):
         stop = min(n, int(round((i + 1) * span * sr)))
         seg = chord(notes[i % len(notes)], (stop - start) / sr, sr, peak=None, n_harmonics=6, rolloff=1.3,
                     attack=0.03, release=0.08)
         _add(out, start, seg)
-        i += 1
     return _scale_to_peak(out, peak)
 
 
@@ -86,17 +81,12 @@ def bass_line(duration=5.0, sr=DEFAULT_SR, tempo=96.0, chords=DEFAULT_PROGRESSIO
     beat = 60.0 / tempo
     offsets = (0, 7, 12, 7)
     out = np.zeros(n)
-    b = 0
-    while True:
-        start = int(round(b * beat * sr))
-        if start >= n:
-            break
+    for b, start in _grid(n, beat, sr):
         root = min(notes[(b // bpc) % len(notes)])
         midi = root + offsets[(b % bpc) % len(offsets)]
         tone = harmonic_tone(midi_to_hz(midi), 0.9 * beat, sr, n_harmonics=6, rolloff=1.5, attack=0.005,
                              decay=0.35, release=0.03, peak=None)
         _add(out, start, tone)
-        b += 1
     return _scale_to_peak(out, peak)
 
 

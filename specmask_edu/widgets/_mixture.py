@@ -78,12 +78,8 @@ class MixtureExplorer(SignalRowMixin, Explorer):
     the estimate :math:`\hat s = \mathrm{iSTFT}(M \odot Y)` and its scores up to date. Override
     ``_on_new_mixture()`` to cache what depends only on the SNR.
 
-    Parameters
-    ----------
-    target, interference : ndarray
-        Waveforms (the interference is cut or repeated to the target's length and scaled to the SNR).
-    sr : int
-    config : STFTConfig, optional
+    Parameters: ``target``, ``interference`` (cut or repeated to the target's length), ``sr``, ``config``
+    and the starting values, as for :class:`~specmask_edu.widgets.MaskExplorer`.
     """
 
     #: Ends of the input SNR slider (dB).

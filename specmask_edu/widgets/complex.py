@@ -39,13 +39,8 @@ class ComplexMaskExplorer(MixtureExplorer):
     Shows the mask as colour (hue = phase, brightness = magnitude), the estimate, the phase error that is
     left, waveforms and SNR/SI-SDR bars; plays mixture, estimate, target and what was removed.
 
-    Parameters
-    ----------
-    target, interference : ndarray
-        Waveforms (the interference is cut or repeated to the target's length and scaled to the SNR).
-    sr : int
-    config : STFTConfig, optional
-    **initial : amplitude, phase_scale, phase_levels, snr_db
+    Parameters are those of :class:`~specmask_edu.widgets.MaskExplorer` (``target``, ``interference``,
+    ``sr``, ``config``; no ``seed``); ``**initial``: amplitude, phase_scale, phase_levels, snr_db.
     """
 
     title = "Complex-mask explorer: amplitude and phase of M = A·exp(jφ)"
