@@ -189,6 +189,11 @@ def test_every_prediction_question_is_listed_and_stub_is_not_done():
         ex.check_prediction("99.1", "x")
 
 
+def test_a_prediction_without_the_lessons_data_says_what_it_needs():
+    with pytest.raises(sm.SpecmaskInputError, match=r"\(target, mixture, config=None\)"):
+        ex.check_prediction("02.3", "LC -6 dB")
+
+
 def test_a_prediction_that_is_not_a_choice_says_which_are(lesson, verdict):
     result = verdict.wrong(ex.check_prediction("02.3", "the blue one", lesson["target"], lesson["mixture"]),
                            "not one of the choices", "LC -6 dB")

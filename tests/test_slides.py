@@ -45,7 +45,7 @@ def test_export_hides_code_drops_skipped_cells_and_pins_reveal():
     html = slides.export_slides(nb)
     assert "reveal.js@4.0.2" in slides.REVEAL_URL_PREFIX and slides.REVEAL_URL_PREFIX in html
     assert "secret_install_cell" not in html and "visible_code_line" not in html
-    assert "<audio controls>" in html and html.count("<section") >= 2
+    assert "<audio" in html and html.count("<section") >= 2
     local = slides.export_slides(nb, reveal_prefix="reveal.js-4.0.2")
     assert "reveal.js-4.0.2/dist/reveal.css" in local
 

@@ -53,7 +53,7 @@ __all__ = [
     "CheckResult", "Feedback", "Stop", "NotDone", "exercise", "instructor_mode", "show_solution",
     "list_exercises", "not_done", "pending", "as_array", "as_waveform_answer", "as_number",
     "call_student_function", "rel_error", "is_close", "answer_source", "forbid", "as_function", "prediction",
-    "check_prediction", "INSTRUCTOR_ENV", "SOLUTIONS", "EXERCISES", "PREDICTIONS",
+    "check_prediction", "list_predictions", "INSTRUCTOR_ENV", "SOLUTIONS", "EXERCISES", "PREDICTIONS",
 ]
 
 #: Environment variable that reveals reference solutions when set to "1".
@@ -509,6 +509,14 @@ def check_prediction(question_id: str, answer, *data, **options) -> CheckResult:
                            "then run this cell again.", label)
     fb = Feedback(key, label)
     choices = entry["choices"]
+    try:
+        inspect.signature(entry["measure"]).bind(*data, **options)
+    except TypeError:
+        from .._validation import SpecmaskInputError
+
+        wanted = str(inspect.signature(entry["measure"]))
+        raise SpecmaskInputError(f"check_prediction({key!r}, answer, ...) needs the lesson's variables {wanted} after "
+                                 "the answer, as in the notebook's cell.") from None
     if choices is None:
         try:
             guess = float(answer)
@@ -537,5 +545,3 @@ def list_predictions() -> dict[str, str]:
     """``{id: question}`` of every prediction question, in lesson order."""
     return {k: PREDICTIONS[k]["question"] for k in sorted(PREDICTIONS)}
 
-
-__all__.append("list_predictions")
