@@ -19,7 +19,7 @@ What is measured, for each lesson in a **fresh kernel** (nbclient, the ``python3
 - the idle kernel (``import specmask_edu`` only) and the idle Jupyter server, which every student pod
   also holds.
 
-A student works through a lesson in 35-120 minutes (INSTRUCTORS.md), so the CPU seconds here are spread
+A student works through a lesson in about 45-85 minutes (INSTRUCTORS.md), so the CPU seconds here are spread
 over that time: CPU is a burst per cell, memory is held for the whole session.
 """
 
@@ -192,11 +192,11 @@ def write_markdown(rows, kernel, server_mb, full_07: bool, failed=()) -> None:
         f"- Lessons 00-06: at most **{peak_core:.0f} MB** per kernel; with the server, one open lesson needs "
         f"about {peak_core + server_mb:.0f} MB, two open lessons (a student who did not shut the previous kernel "
         f"down) about {2 * peak_core + server_mb:.0f} MB.",
-        f"- Lesson 07 (PyTorch training): at most {peak_all:.0f} MB here"
-        if any(r["name"].startswith("07") for r in rows) else "- Lesson 07 was not measured in this run"
-        + ("" if full_07 else " in SPECMASK_FAST mode; the full lesson peaked at 805 MB in "
-           "`benchmarks/results/explorers.md`") + ".",
-        "- CPU: a lesson's CPU seconds are spent in bursts over a 35-120 minute session, so the *average* load "
+        (f"- Lesson 07 (PyTorch training): at most {peak_all:.0f} MB"
+         + (" (the full lesson)." if full_07 else " with SPECMASK_FAST=1 (short training; the full lesson trains "
+            "for more steps on the same data: run `--full-07` to measure it).")
+         if any(r["name"].startswith("07") for r in rows) else "- Lesson 07 was not measured in this run."),
+        "- CPU: a lesson's CPU seconds are spent in bursts over a 45-85 minute session, so the *average* load "
         f"of {CLASS_SIZE} students working through 00-06 at the same time is well under 0.1 core each; a burst "
         "(a cell) wants one core for a few seconds. Lesson 07's training wants every core it is allowed for "
         "one to three minutes.",

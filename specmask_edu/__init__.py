@@ -44,7 +44,7 @@ from .masks import (
     wiener_mask,
 )
 from .metrics import BSSEvalReferences, bss_eval, format_table, match_score, metrics_table, si_sdr, si_sdr_improvement, snr, stoi
-from .separation import apply_mask, oracle_separate, resynthesize, separate
+from .separation import apply_mask, fit_real_mask, oracle_separate, resynthesize, separate
 from .stft import STFTConfig, istft, magnitude_phase, stft
 
 # The one place the version is written: pyproject.toml reads it from here (dynamic version).
@@ -96,6 +96,7 @@ __all__ = [
     "apply_mask",
     "resynthesize",
     "separate",
+    "fit_real_mask",
     "oracle_separate",
     "snr",
     "si_sdr",

@@ -145,7 +145,8 @@ def as_stft(X, name: str = "X") -> np.ndarray:
         raise SpecmaskInputError(
             f"`{name}` is real ({_describe(X)}), but a complex STFT is expected. If you have a magnitude "
             "spectrogram, you have lost the phase: use the complex output of specmask_edu.stft(x) instead "
-            "(np.abs(...) of it gives the magnitude)."
+            "(np.abs(...) of it gives the magnitude). If you built it as magnitude * np.exp(phase), the "
+            "imaginary unit is missing: write magnitude * np.exp(1j * phase)."
         )
     if X.ndim != 2:
         raise SpecmaskInputError(

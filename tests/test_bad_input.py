@@ -271,7 +271,43 @@ CLI = [
 # ------------------------------------------------------------------------------------------------ EXPLORERS, LEARN
 # Rows as in API: (id, call taking ctx, error class, phrase). The owners of widgets/ and learn/ fill these in.
 
-EXPLORERS: list = []
+def _w(ctx):
+    """The explorers (loaded on first use) and a 1 s target + interference pair."""
+    return sm.widgets, ctx["s"], ctx["x"]
+
+
+EXPLORERS: list = [
+    ("MaskExplorer sr=0", lambda c: _w(c)[0].MaskExplorer(*_w(c)[1:], sr=0), E, "positive whole number"),
+    ("MaskExplorer sr=True", lambda c: _w(c)[0].MaskExplorer(*_w(c)[1:], sr=True), E, "whole number"),
+    ("MaskExplorer sr=1.5", lambda c: _w(c)[0].MaskExplorer(*_w(c)[1:], sr=1.5), E, "sample rate"),
+    ("MaskExplorer unknown parameter", lambda c: _w(c)[0].MaskExplorer(*_w(c)[1:], colour="red"), E,
+     "Unknown parameter"),
+    ("MaskExplorer mask=array(['IRM'])", lambda c: _w(c)[0].MaskExplorer(*_w(c)[1:], mask=np.array(["IRM"])), E,
+     "must be one of"),
+    ("MaskExplorer snr_db=99", lambda c: _w(c)[0].MaskExplorer(*_w(c)[1:], snr_db=99), E, "between"),
+    ("MaskExplorer seed=-1", lambda c: _w(c)[0].MaskExplorer(*_w(c)[1:], seed=-1), E, "seed"),
+    ("MaskExplorer stereo interference", lambda c: _w(c)[0].MaskExplorer(c["s"], np.stack([c["x"], c["x"]])), E,
+     "to_mono"),
+    ("MaskExplorer.from_example 3 clips", lambda c: _w(c)[0].MaskExplorer.from_example("a", "b", "c"), E, "at most 2"),
+    ("PhaseExplorer phase='imaginary'", lambda c: _w(c)[0].PhaseExplorer(*_w(c)[1:], phase="imaginary"), E,
+     "must be one of"),
+    ("GriffinLimExplorer momentum=nan", lambda c: _w(c)[0].GriffinLimExplorer(c["s"], momentum=math.nan), E,
+     "momentum"),
+    ("ComplexMaskExplorer phase_levels=3", lambda c: _w(c)[0].ComplexMaskExplorer(*_w(c)[1:], phase_levels=3), E,
+     "must be one of"),
+    ("CompressionExplorer K=nan", lambda c: _w(c)[0].CompressionExplorer(*_w(c)[1:], K=math.nan), E, "finite"),
+    ("STFTExplorer n_fft=1000", lambda c: _w(c)[0].STFTExplorer(c["x"], n_fft=1000), E, "must be one of"),
+    ("STFTExplorer clip shorter than a frame", lambda c: _w(c)[0].STFTExplorer(c["x"][:100]), E, "at least 4096"),
+    ("MixingConsoleExplorer one stem", lambda c: _w(c)[0].MixingConsoleExplorer({"a": c["x"]}), E, "at least two"),
+    ("MixingConsoleExplorer mute='yes'", lambda c: _w(c)[0].MixingConsoleExplorer({"a": c["x"], "b": c["s"]},
+                                                                                  mute_a="yes"), E, "True or False"),
+    ("HPSSExplorer kernel_size=17.5", lambda c: _w(c)[0].HPSSExplorer(*_w(c)[1:], kernel_size=17.5), E,
+     "must be one of"),
+    ("ScaleExplorer silent estimate", lambda c: _w(c)[0].ScaleExplorer({"s": np.zeros(SR)}, c["s"]), E, "silent"),
+    ("ScaleExplorer estimate too short", lambda c: _w(c)[0].ScaleExplorer({"s": c["x"][:100]}, c["s"]), E,
+     "same length"),
+    ("ScaleExplorer estimates not a dict", lambda c: _w(c)[0].ScaleExplorer([c["x"]], c["s"]), E, "dict"),
+]
 LEARN: list = []
 
 

@@ -30,11 +30,11 @@ __all__ = ["Explorer", "EXAMPLE_INPUTS"]
 # --------------------------------------------------------------------------- what from_example loads
 
 
-def _clip(sr, name="speech_female_1"):
+def _clip(sr, name="speech_allison_1"):
     return (load_example(name, sr=sr),)
 
 
-def _mixture(sr, speech="speech_female_1", noise="babble"):
+def _mixture(sr, speech="speech_allison_1", noise="babble_real"):
     mix = load_mixture(speech, noise, snr_db=0.0, sr=sr)  # the explorer sets the SNR itself
     return mix["target"], mix["interference"]
 
@@ -48,7 +48,7 @@ def _harmonic_percussive(sr):
     return sum(v for k, v in band.items() if k != "drums"), band["drums"]
 
 
-def _oracle_estimates(sr, speech="speech_female_1", noise="babble", snr_db=0.0, config=None):
+def _oracle_estimates(sr, speech="speech_allison_1", noise="babble_real", snr_db=0.0, config=None):
     mix = load_mixture(speech, noise, snr_db=snr_db, sr=sr)
     estimates = {name.upper(): oracle_separate(mix["target"], mix["interference"], name, config)
                  for name in ("irm", "ibm", "psm")}
@@ -121,8 +121,9 @@ class Explorer:
         """Build the explorer on bundled clips (see :func:`specmask_edu.list_examples`).
 
         ``clips`` (or keywords) name the clips; which ones depends on ``cls.example``: ``name`` for one
-        clip (STFT explorer); ``speech`` and ``noise`` for a mixture (defaults ``"speech_female_1"`` and
-        ``"babble"``; the input SNR stays the explorer's own parameter); nothing for the band; ``speech``,
+        clip (STFT explorer); ``speech`` and ``noise`` for a mixture (defaults ``"speech_allison_1"`` and
+        ``"babble_real"``, the recordings the lessons use; the input SNR stays the explorer's own
+        parameter); nothing for the band; ``speech``,
         ``noise``, ``snr_db`` and ``config`` for the oracle estimates of the scale explorer. Other keywords
         go to the constructor (starting values such as ``mask="IBM"``).
 
