@@ -59,6 +59,7 @@ _LAZY_NAMES = {
     "load_band": "examples",
     "example_info": "examples",
     "griffin_lim": "phase",
+    "show": "plots",
 }
 
 __all__ = [

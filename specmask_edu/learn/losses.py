@@ -195,6 +195,12 @@ def compute_loss(model, batch: dict, loss: str = "mask", signal_kind: str | None
     signal_kind : str or None
         Variant of signal approximation (see :func:`signal_approximation_loss`).
     """
+    if loss == "signal" and model.config.is_mapping:
+        raise SpecmaskInputError(
+            f"A {model.config.mask} model predicts the compressed spectrum |S|^0.3: the plain signal-approximation "
+            "error barely moves it (its gradient vanishes as the output shrinks). Train it with loss='mask' (the "
+            "error of the compressed spectra), 'compressed' or 'sdr'."
+        )
     output = model(batch["mixture"])
     if loss == "mask":
         return mask_approximation_loss(output, batch["target_mask"])
