@@ -157,12 +157,19 @@ def test_build_refuses_a_folder_that_is_not_empty(tmp_path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """``build(name)`` -> the folder holding ``name/``, built once per module with ``specmask-edu assign --only``."""
     pytest.importorskip("otter", reason="needs Otter-Grader: pip install -e '.[assign]'")
-    out = tmp_path_factory.mktemp("assignments") / "out"
     from specmask_edu.cli import main
 
-    assert main(["assign", str(out)]) == 0
-    return out
+    root = tmp_path_factory.mktemp("assignments")
+    done = {}
+
+    def build(name):
+        if name not in done:
+            assert main(["assign", str(root / name), "--only", name]) == 0
+            done[name] = root / name
+        return done[name]
+    return build
 
 
 def _otter_run(built, name: str, submission: Path, tmp_path: Path) -> tuple[float, float, dict]:
@@ -193,6 +200,7 @@ def _wrong_submission(built, name, edits, path: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", assign.ASSIGNMENT_NAMES)
 def test_grading_reference_blank_and_wrong_answers(built, name, tmp_path):
+    built = built(name)
     student = built / name / "student" / f"{name}.ipynb"
     solution = built / name / "autograder" / f"{name}.ipynb"
     # The handout: no solution, no hidden test (also inside the notebook's metadata, where Otter keeps tests).
