@@ -90,7 +90,7 @@ def test_show_displays_once_with_alt_text_and_closes_the_figure(monkeypatch):
     import matplotlib.pyplot as plt
 
     shown = []
-    monkeypatch.setattr(plots, "_in_ipython", lambda: True)  # as in a kernel
+    monkeypatch.setattr(plots.display, "_in_ipython", lambda: True)  # as in a kernel (show lives in plots.display)
     monkeypatch.setattr("IPython.display.display", lambda data, **kw: shown.append((data, kw)))
     fig, ax = plots.get_figure("show-test")
     handle = plots.plot_sweep({"IRM": {0: 1.0, 5: 2.0}}, ax=ax)

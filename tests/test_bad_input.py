@@ -308,7 +308,45 @@ EXPLORERS: list = [
      "same length"),
     ("ScaleExplorer estimates not a dict", lambda c: _w(c)[0].ScaleExplorer([c["x"]], c["s"]), E, "dict"),
 ]
-LEARN: list = []
+def _l():
+    """specmask_edu.learn, or skip the row where PyTorch is not installed (lessons 00-06 do not need it)."""
+    pytest.importorskip("torch", reason="needs PyTorch (the [learn] extra)")
+    from specmask_edu import learn
+
+    return learn
+
+
+def _ckpt(ctx, name, change):
+    """A checkpoint of a tiny model, edited by ``change(checkpoint)``, saved as ``ctx["tmp"] / name``."""
+    import torch
+
+    learn = _l()
+    path = learn.save_model(learn.build_model(arch="gru", mask="psm", hidden=8), ctx["tmp"] / name)
+    checkpoint = torch.load(path, weights_only=True)
+    torch.save(change(checkpoint), path)
+    return path
+
+
+LEARN: list = [
+    ("TrainConfig grad_clip=-1", lambda c: _l().TrainConfig(grad_clip=-1.0), E, "backwards"),
+    ("TrainConfig lr=0", lambda c: _l().TrainConfig(lr=0.0), E, "`lr`"),
+    ("TrainConfig lr=nan", lambda c: _l().TrainConfig(lr=math.nan), E, "`lr`"),
+    ("TrainConfig weight_decay=-1", lambda c: _l().TrainConfig(weight_decay=-1.0), E, "weight_decay"),
+    ("TrainConfig epochs=2.5", lambda c: _l().TrainConfig(epochs=2.5), E, "epochs"),
+    ("TrainConfig epochs='3'", lambda c: _l().TrainConfig(epochs="3"), E, "epochs"),
+    ("TrainConfig.fast seed=-1", lambda c: _l().TrainConfig.fast(seed=-1), E, "seed"),
+    ("TrainConfig loss=3", lambda c: _l().TrainConfig(loss=3), E, "loss"),
+    ("ModelConfig channels=0", lambda c: _l().ModelConfig(arch="crn", channels=0), E, "channels"),
+    ("ModelConfig K='x'", lambda c: _l().ModelConfig(K="x"), E, "`K`"),
+    ("save_model to a folder", lambda c: _l().save_model(_l().build_model(hidden=8), c["tmp"]), E, "folder"),
+    ("load_model config does not fit the weights",
+     lambda c: _l().load_model(_ckpt(c, "wrong.pt", lambda k: dict(k, config=dict(k["config"], hidden=12)))), E,
+     "do not fit"),
+    ("load_model without state_dict",
+     lambda c: _l().load_model(_ckpt(c, "nostate.pt", lambda k: {x: v for x, v in k.items() if x != "state_dict"})),
+     E, "state_dict"),
+    ("load_pretrained unknown name", lambda c: _l().load_pretrained("gpt5"), E, "No pretrained model"),
+]
 
 
 def _check(call, arg, error, phrase):

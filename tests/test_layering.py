@@ -117,6 +117,14 @@ def test_import_specmask_edu_loads_no_heavy_library():
     assert not heavy, f"`import {PACKAGE}` loads {heavy}; import them inside the functions that need them"
 
 
+def test_import_of_plots_loads_no_matplotlib():
+    """The plots package draws with matplotlib but imports it inside the functions (first figure, not import)."""
+    code = f"import json, sys; import {PACKAGE}.plots; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = {name.split(".")[0] for name in json.loads(out)}
+    assert "matplotlib" not in loaded, f"`import {PACKAGE}.plots` loads matplotlib; import it inside the function"
+
+
 def _graph() -> dict[str, set[str]]:
     graph = {}
     for module in MODULES:
@@ -168,6 +176,18 @@ def test_the_cycle_finder_finds_a_cycle():
     """The check above can fail: a made-up graph with a cycle is caught, one without is not."""
     assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_sub_packages_are_read_module_by_module():
+    """The checks above see inside the packages split into one module per idea (``masks/``, ``plots/``):
+    every file is a module of its own, and an import between two of them is an edge of the graph."""
+    for package in ("masks", "plots"):
+        files = sorted((ROOT / package).glob("*.py"))
+        assert len(files) > 1, f"{PACKAGE}.{package} is expected to be a package of several modules"
+        assert all(_module_name(f) in MODULES for f in files)
+    graph = _graph()
+    assert {f"{PACKAGE}.masks._common", f"{PACKAGE}.masks.complex"} <= graph[f"{PACKAGE}.masks.real"]
+    assert f"{PACKAGE}.plots.spectrograms" in graph[f"{PACKAGE}.plots.mask_views"]
 
 
 def test_cli_imports_edition_and_not_the_reverse():

@@ -119,7 +119,7 @@ def test_readme_first_command_is_light_and_ci_runs_the_light_suite():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert second in ci.splitlines()
     assert "pyenv versions --bare" in ci and '-m pip install -q -e ".[test]"' in ci
-    assert re.search(r'pytest .*-m "not browser and not notebook"', ci)
+    assert re.search(r'pytest .*-m "not browser and not notebook and not slow"', ci)
     assert "[learn]" not in ci.split(second, 1)[1], "the second run must not install PyTorch"
 
 

@@ -13,6 +13,7 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import ipywidgets as w  # noqa: E402
 import specmask_edu as sm  # noqa: E402
 from specmask_edu import widgets  # noqa: E402
 from specmask_edu._validation import SpecmaskInputError  # noqa: E402
@@ -242,3 +243,73 @@ def test_importing_the_package_does_not_load_the_explorers():
             "if m in sys.modules]; print(loaded)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- what a student sees: alt text, widths
+
+
+@pytest.mark.parametrize("name", sorted(BUILD))
+def test_explorer_picture_carries_a_text_alternative_of_its_current_state(pair, stems, name):
+    """The live picture's ``tooltip`` (its HTML title, written out as alt by the HTML edition) says what the
+    figure shows, the current settings as the controls show them, and the numbers; it follows every update.
+    ``show_static`` gives the PNG the same text as its alt."""
+    ex = BUILD[name](pair, stems)
+    alt = ex.image.tooltip
+    assert alt == ex.alt_text() and ex.picture and alt.startswith(ex.picture.rstrip(". "))
+    for control_name, control in ex.controls.items():
+        assert f"{control.description}: " in alt, f"{name}: the alt text does not give {control_name}"
+    assert "<" not in alt and len(alt.split()) >= 15
+    ex.update(**STUCK[name][1])
+    assert ex.image.tooltip == ex.alt_text() != alt, f"{name}: the alt text did not follow the update"
+    html = " ".join(d.get("text/html", "") for d in show_static_outputs(ex))
+    import html as html_module
+    assert f'alt="{html_module.escape(ex.alt_text(), quote=True)}"' in html
+
+
+def test_alt_text_shows_menu_labels_numbers_and_switches(pair):
+    ex = widgets.ComplexMaskExplorer(*pair, sr=SR, amplitude="one", phase_levels=4, phase_scale=0.25)
+    assert "amplitude A: 1 (phase only); phase scale: 0.25; phase rounded to: 4 values; input SNR (dB): 0." \
+        in ex.alt_text()
+    assert "SI-SDR" in ex.alt_text()
+    console = widgets.MixingConsoleExplorer({"a": pair[0], "b": pair[1]}, sr=SR, mute_a=True)
+    assert "mute a: on" in console.alt_text() and "mute b: off" in console.alt_text()
+
+
+@pytest.mark.parametrize("name", sorted(BUILD))
+def test_every_control_keeps_a_usable_width(pair, stems, name):
+    """A slider never gets narrower than its label, a 150 px track and its value, a menu than its label and
+    150 px; rows of controls wrap instead of squeezing them (a laptop at 1280 x 800: tests/test_browser.py
+    measures the tracks)."""
+    from specmask_edu.widgets import _controls
+
+    ex = BUILD[name](pair, stems)
+    for control_name, control in ex.controls.items():
+        if isinstance(control, (w.FloatSlider, w.SelectionSlider, w.Dropdown)):
+            minimum = int(control.layout.min_width.removesuffix("px"))
+            assert minimum >= _controls._label_px(control.description) + _controls.MIN_TRACK_PX, control_name
+            assert control.style.description_width == "initial"     # the whole label, never cut off
+    rows = [child for child in ex.widget.children if isinstance(child, w.HBox)]
+    assert rows and all(row.layout.flex_flow == "row wrap" for row in rows)
+
+
+def test_long_labels_are_gone(pair, stems):
+    """The labels stay short enough that a control fits a third of a laptop-width row (the complex-mask
+    explorer's "phase φ = scale × ∠(S/Y), scale" did not: its track shrank to 6 px)."""
+    for name, make in BUILD.items():
+        for control_name, control in make(pair, stems).controls.items():
+            assert len(control.description) <= 26, f"{name}.{control_name}: {control.description!r}"
+
+
+def test_players_are_rebuilt_only_when_their_sound_changed(pair):
+    """Encoding the audio is the expensive part of the player table: an update that leaves every clip as it
+    was does not build it again (and sends nothing); one that changes a clip does."""
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    calls = []
+    original = ex.player_table
+    ex.player_table = lambda *a, **k: calls.append(1) or original(*a, **k)
+    html = ex.players_html.value
+    ex.update()
+    ex.update(lc_db=5.0)            # the IBM's criterion: the IRM shown does not depend on it
+    assert calls == [] and ex.players_html.value == html
+    ex.update(mask="IBM")
+    assert calls == [1] and ex.players_html.value != html

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import gc
 import html as _html
+import re
 import time
 
-from IPython.display import HTML, Image, display
+from IPython.display import HTML, display
 
-from .. import players
+from .. import players, plots
 from .._defaults import DEFAULT_SR
 from .._validation import SpecmaskInputError, check_sr
 from ..examples import load_band, load_example, load_mixture
@@ -91,6 +92,9 @@ class Explorer:
     example = "mixture"
     #: Rows of control names (None: three controls per row, in order).
     control_rows = None
+    #: What the picture shows, in one sentence: the start of its text alternative (:meth:`alt_text`),
+    #: which adds the current settings and numbers.
+    picture = ""
 
     def __init__(self, sr: int = DEFAULT_SR, **initial):
         self.sr = check_sr(sr)
@@ -246,20 +250,28 @@ class Explorer:
         frame = self.canvas.encode(self.frame_format)
         t4 = time.perf_counter()
         self.image.value = frame
-        self.players_html.value = self.player_table().html()
+        signals = self.signals()
+        fingerprint = _fingerprint(signals)
+        if fingerprint != getattr(self, "_players_fingerprint", None):  # re-send the audio only when it changed
+            self.players_html.value = self.player_table(signals).html()
+            self._players_fingerprint = fingerprint
         t5 = time.perf_counter()
-        self.info_html.value = self.info()
+        text = self.info()
+        self.info_html.value = text
+        self.image.tooltip = self.alt_text(text)  # the HTML edition writes it out as the picture's alt
         if t0 is not None:
             self.last_timing = {"compute": t1 - t0, "draw": t2 - t1, "encode": t4 - t3, "players": t5 - t4,
                                 "total": time.perf_counter() - t0}
 
-    def player_table(self):
-        """The current clips as a :class:`specmask_edu.players.PlayerTable` (one gain for all).
+    def player_table(self, signals: dict | None = None):
+        """The current clips (``signals``, default :meth:`signals`) as a
+        :class:`specmask_edu.players.PlayerTable` (one gain for all).
 
         The gain only ever turns down (when a louder setting would clip), like the waveform scale: a clip
         that a slider move did not change keeps playing at the same level.
         """
-        signals = self.signals()
+        if signals is None:
+            signals = self.signals()
         self._player_gain = min(getattr(self, "_player_gain", 1.0), players.group_gain(signals))
         return players.player_table(signals, self.sr, gain=self._player_gain)
 
@@ -271,12 +283,28 @@ class Explorer:
         """
         return self.canvas.encode("png")
 
+    def settings_text(self) -> str:
+        """The current settings as a student reads them on the controls: ``"mask: IRM; input SNR (dB): 0"``."""
+        return "; ".join(f"{control.description or name}: {_controls.shown_value(control, self.params[name])}"
+                         for name, control in self.controls.items())
+
+    def alt_text(self, info: str | None = None) -> str:
+        """The picture's text alternative for its current state: what it shows (:attr:`picture`), the
+        settings (:meth:`settings_text`) and the numbers under the players (``info``, default
+        :meth:`info`, as plain text). Updated with every update: the live picture carries it as its
+        ``tooltip`` (its HTML ``title``), :meth:`show_static` as the ``alt`` of the PNG."""
+        numbers = _plain_text(self.info() if info is None else info)
+        what = (self.picture or self.title or type(self).__name__).rstrip(". ")
+        return f"{what}. Settings: {self.settings_text()}." + (f" {numbers}" if numbers else "")
+
     def show_static(self):
-        """Display the current state without widgets: the figure as PNG, the players, the numbers."""
+        """Display the current state without widgets: the figure as PNG (with :meth:`alt_text`), the
+        players, the numbers."""
         settings = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         display(HTML(f"<div style='font-size:90%;color:#555'>{_html.escape(type(self).__name__)}: "
                      f"{_html.escape(settings)}</div>"))
-        display(Image(data=self.png(), format="png"))
+        data, metadata = plots.image_bundle(self.png(), self.alt_text())
+        display(data, metadata=metadata, raw=True)
         display(self.player_table())
         text = self.info()
         if text:
@@ -284,3 +312,26 @@ class Explorer:
 
     def _ipython_display_(self):
         display(self.widget)
+
+
+def _plain_text(markup: str) -> str:
+    """HTML as one line of plain text (tags dropped, entities decoded)."""
+    return " ".join(_html.unescape(re.sub(r"<[^>]+>", " ", markup or "")).split())
+
+
+def _fingerprint(signals: dict) -> tuple:
+    """A cheap identity of the clips in the player table: labels, lengths and a strided sample of each.
+
+    Comparing it before encoding decides whether the players must be sent again; a few hundred samples per
+    clip cost microseconds where encoding the audio costs milliseconds. (An update that changes a clip
+    changes far more than the samples skipped: a mask, a gain or a phase touches every frame.)
+    """
+    import numpy as np
+
+    out = []
+    for label, x in signals.items():
+        x = np.asarray(x)
+        step = max(1, x.size // 997)
+        out.append((label, x.shape, x.dtype.str, np.asarray(x.ravel()[::step]).tobytes(),
+                    float(np.sum(x, dtype=np.float64))))
+    return tuple(out)

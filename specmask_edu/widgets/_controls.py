@@ -27,32 +27,45 @@ import numpy as np
 
 from .._validation import SpecmaskInputError, check_bool, check_number
 
-__all__ = ["slider", "selection_slider", "dropdown", "checkbox", "check_value", "connect", "sync", "layout",
-           "close_when_freed"]
+__all__ = ["slider", "selection_slider", "dropdown", "checkbox", "check_value", "shown_value", "connect", "sync",
+           "layout", "close_when_freed", "MIN_TRACK_PX"]
 
 _STYLE = {"description_width": "initial"}
+#: The narrowest slider track (or menu) a control keeps, in CSS pixels: at 1280 x 800 a row that has no
+#: room for it wraps (see :func:`layout`) instead of squeezing the track.
+MIN_TRACK_PX = 150
+_READOUT_PX = 64  # the value shown right of a slider, with its margins
+
+
+def _label_px(description: str) -> int:
+    """A generous width of the label at JupyterLab's 13 px widget font (about 7.5 px a character)."""
+    return int(7.5 * len(description)) + 16
+
+
+def _min_width(description: str, readout: bool) -> str:
+    return f"{_label_px(description) + MIN_TRACK_PX + (_READOUT_PX if readout else 0)}px"
 
 
 def slider(description, value, min, max, step, width="32%"):
-    """A float slider that updates on release."""
+    """A float slider that updates on release; never narrower than its label, a 150 px track and its value."""
     return w.FloatSlider(value=value, min=min, max=max, step=step, description=description, continuous_update=False,
-                         style=_STYLE, layout=w.Layout(width=width))
+                         style=_STYLE, layout=w.Layout(width=width, min_width=_min_width(description, True)))
 
 
 def selection_slider(description, options, value, width="32%"):
     """A slider over a fixed list of values (frame lengths, iteration counts...), updating on release."""
     return w.SelectionSlider(options=list(options), value=value, description=description, continuous_update=False,
-                             style=_STYLE, layout=w.Layout(width=width))
+                             style=_STYLE, layout=w.Layout(width=width, min_width=_min_width(description, True)))
 
 
 def dropdown(description, options, value, width="32%"):
     """A menu; ``options`` are values or ``(label, value)`` pairs."""
     return w.Dropdown(options=list(options), value=value, description=description, style=_STYLE,
-                      layout=w.Layout(width=width))
+                      layout=w.Layout(width=width, min_width=_min_width(description, False)))
 
 
-def checkbox(description, value=False, width="12%"):
-    """An on/off switch (mute, solo)."""
+def checkbox(description, value=False, width="auto"):
+    """An on/off switch (mute, solo), as wide as its label."""
     return w.Checkbox(value=value, description=description, indent=False, layout=w.Layout(width=width))
 
 
@@ -73,6 +86,21 @@ def _same_option(value, option) -> bool:
     if isinstance(value, numbers.Number) and isinstance(option, numbers.Number):
         return value == option
     return False
+
+
+def shown_value(control, value) -> str:
+    """``value`` as the control shows it: a menu's label, "on"/"off", or the number (``-3``, ``0.25``)."""
+    if hasattr(control, "options"):
+        values, labels = _option_values(control)
+        for label, option in zip(labels, values):
+            if _same_option(value, option):
+                return str(label)
+        return str(value)
+    if isinstance(value, (bool, np.bool_)):
+        return "on" if value else "off"
+    if isinstance(value, numbers.Number):
+        return f"{value:g}"
+    return str(value)
 
 
 def check_value(control, name: str, value):
@@ -135,7 +163,8 @@ def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg"):
     if rows is None:
         names = list(controls)
         rows = [names[i:i + 3] for i in range(0, len(names), 3)]
-    boxes = [w.HBox([controls[name] for name in row]) for row in rows]
+    # a row that has no room for every control's minimum width (a laptop screen, a side panel) wraps
+    boxes = [w.HBox([controls[name] for name in row], layout=w.Layout(flex_flow="row wrap")) for row in rows]
     header = [w.HTML(f"<b>{_html.escape(title)}</b>")] if title else []
     return w.VBox(header + boxes + [image, players_html, info_html]), image, players_html, info_html
 

@@ -9,11 +9,13 @@ from .._defaults import DEFAULT_SR
 from .._validation import as_rng, check_seed
 from ..audio import mix_at_snr
 from ..masks import (
+    MASKS,
     bound_complex_mask,
     complex_ideal_ratio_mask,
     compress_mask,
     decompress_mask,
     ideal_ratio_mask,
+    mask_label,
     phase_sensitive_mask,
     polar_mask,
 )
@@ -25,7 +27,11 @@ from ._base import Explorer
 from ._controls import dropdown, slider
 from ._mixture import MixtureExplorer, as_pair
 
-__all__ = ["ComplexMaskExplorer", "CompressionExplorer"]
+__all__ = ["ComplexMaskExplorer", "CompressionExplorer", "PSM_LABEL"]
+
+#: How the compression explorer names the PSM it compares with (:func:`specmask_edu.phase_sensitive_mask`,
+#: truncated to its registry range): "truncated PSM [0, 1]".
+PSM_LABEL = f"truncated {mask_label('psm')} {MASKS['psm'].value_range}"
 
 
 class ComplexMaskExplorer(MixtureExplorer):
@@ -43,7 +49,8 @@ class ComplexMaskExplorer(MixtureExplorer):
     ``sr``, ``config``; no ``seed``); ``**initial``: amplitude, phase_scale, phase_levels, snr_db.
     """
 
-    title = "Complex-mask explorer: amplitude and phase of M = A·exp(jφ)"
+    title = "Complex-mask explorer: M = A·exp(jφ), phase φ = phase scale × ∠(S/Y)"
+    picture = ("The complex mask (hue = phase, brightness = magnitude, with a colour wheel), the estimate's and the remaining error's spectrograms, the target and estimate waveforms and SNR and SI-SDR bars: the full cIRM rotation and amplitude recover the target exactly")
     AMPLITUDES = (("|S/Y| (cIRM)", "cirm"), ("tanh|S/Y| (bounded)", "bounded"), ("IRM (β=0.5)", "irm"),
                   ("1 (phase only)", "one"))
     PHASE_LEVELS = (("continuous", 0), ("2 values", 2), ("4 values", 4), ("8 values", 8), ("16 values", 16),
@@ -52,7 +59,7 @@ class ComplexMaskExplorer(MixtureExplorer):
     def _make_controls(self):
         return {
             "amplitude": dropdown("amplitude A", self.AMPLITUDES, "cirm"),
-            "phase_scale": slider("phase φ = scale × ∠(S/Y), scale", 1.0, 0.0, 1.0, 0.05),
+            "phase_scale": slider("phase scale", 1.0, 0.0, 1.0, 0.05),
             "phase_levels": dropdown("phase rounded to", self.PHASE_LEVELS, 0),
             "snr_db": self.snr_slider(),
         }
@@ -121,7 +128,9 @@ class CompressionExplorer(Explorer):
     (in compressed units, fixed seed), decompressed and applied. ``K`` sets the range, ``C`` the
     steepness: a steep curve fits large mask values into the range but amplifies the error when
     decompressed. The bounded mask :math:`\tanh|M| e^{j\angle M}` (:func:`specmask_edu.bound_complex_mask`)
-    and the best real mask (PSM) are shown for comparison.
+    and the truncated PSM (a real mask in [0, 1], :data:`PSM_LABEL`) are shown for comparison. (Not "the best
+    real mask": the raw PSM scores higher, and a real mask fitted through the inverse STFT beats both;
+    lesson 03.)
 
     Parameters
     ----------
@@ -136,6 +145,7 @@ class CompressionExplorer(Explorer):
     """
 
     title = "Compression explorer: K·tanh(C·M/2), prediction error and bounding"
+    picture = ("The compression curve K·tanh(C·x/2) over the histogram of cIRM values, the error and estimate spectrograms of the decompressed noisy prediction, and SI-SDR bars for it, the bounded cIRM, the PSM and the mixture")
     figsize = (11.0, 6.0)
     #: SI-SDR range of the bars (dB).
     YLIM = (-10.0, 60.0)
@@ -154,7 +164,7 @@ class CompressionExplorer(Explorer):
         n_samples = len(self.target)
         self.bounded = resynthesize(self.Y, bound_complex_mask(self.cirm), self.config, n_samples)
         self.psm = resynthesize(self.Y, phase_sensitive_mask(self.S, self.Y), self.config, n_samples)
-        self.fixed_scores = {"mixture": si_sdr(self.mixture, self.target), "PSM (real)": si_sdr(self.psm, self.target),
+        self.fixed_scores = {"mixture": si_sdr(self.mixture, self.target), PSM_LABEL: si_sdr(self.psm, self.target),
                              "bounded cIRM": si_sdr(self.bounded, self.target)}
         parts = np.concatenate([self.cirm.real.ravel(), self.cirm.imag.ravel()])
         self.histogram = np.histogram(np.clip(parts, -20, 20), bins=np.linspace(-20, 20, 161))
@@ -250,4 +260,4 @@ class CompressionExplorer(Explorer):
                 f"K={p['K']:g}, C={p['C']:g}: exact round trip decompress(compress(M)) {self.roundtrip_score:.1f} dB; "
                 f"prediction with error {p['error']:g}: "
                 f"SI-SDR {s['decompressed prediction']:.1f} dB; bounded cIRM {s['bounded cIRM']:.1f} dB; "
-                f"PSM {s['PSM (real)']:.1f} dB; mixture {s['mixture']:.1f} dB</div>")
+                f"{PSM_LABEL} {s[PSM_LABEL]:.1f} dB; mixture {s['mixture']:.1f} dB</div>")

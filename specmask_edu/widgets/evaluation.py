@@ -40,6 +40,7 @@ class ScaleExplorer(Explorer):
     """
 
     title = "Scale explorer: SNR vs SI-SDR when an estimate is turned up or down"
+    picture = ("The estimate's waveform against the target at the chosen gain and SNR and SI-SDR as functions of the gain: SNR punishes a turned-down estimate, SI-SDR does not change")
     figsize = (11.0, 5.6)
     example = "oracle_estimates"
     GAINS_DB = np.arange(-20.0, 20.01, 0.5)

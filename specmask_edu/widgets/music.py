@@ -54,6 +54,7 @@ class MixingConsoleExplorer(Explorer):
     """
 
     title = "Mixing console: solo, mute and fade the separated instruments"
+    picture = ("The soft mask of each instrument of the band, the spectrogram of the console's output and the SI-SDR of each separated stem")
     figsize = (11.0, 6.0)
     example = "band"
     GAIN_RANGE = (-30.0, 6.0)
@@ -77,8 +78,9 @@ class MixingConsoleExplorer(Explorer):
         }
         for name in self.names:
             controls[f"gain_{name}"] = slider(f"{name} (dB)", 0.0, *self.GAIN_RANGE, 1.0, width="40%")
-            controls[f"mute_{name}"] = checkbox("mute")
-            controls[f"solo_{name}"] = checkbox("solo")
+            # named with the stem: a screen reader (and the alt text) tells the bass's mute from the drums'
+            controls[f"mute_{name}"] = checkbox(f"mute {name}")
+            controls[f"solo_{name}"] = checkbox(f"solo {name}")
         return controls
 
     def gains(self) -> dict:
@@ -171,6 +173,7 @@ class HPSSExplorer(Explorer):
     """
 
     title = "HPSS explorer: blind harmonic/percussive masks vs oracle masks"
+    picture = ("The mixture's spectrogram, the blind harmonic and percussive masks from median filtering, and BSS Eval bars comparing them with oracle masks against the true sources")
     figsize = (11.0, 6.0)
     example = "harmonic_percussive"
     KERNELS = (5, 9, 17, 31, 63)

@@ -49,6 +49,7 @@ class PhaseExplorer(MixtureExplorer):
     """
 
     title = "Phase explorer: the right magnitude with different phases"
+    picture = ("The phase used with the target's true magnitude, its error against the target's phase, the magnitude of the re-analysed result, the waveforms and SNR and SI-SDR bars: the wrong phase costs quality even with the right magnitude")
     PHASES = ("mixture", "clean", "zero", "random")
 
     def __init__(self, target, interference, sr: int = DEFAULT_SR, config: STFTConfig | None = None, seed: int = 0,
@@ -147,6 +148,7 @@ class GriffinLimExplorer(SignalRowMixin, Explorer):
     """
 
     title = "Griffin-Lim explorer: phase from magnitude alone"
+    picture = ("The target magnitude Griffin-Lim is given, the magnitude of its result after the chosen number of iterations, the waveforms and the scores: more iterations make the magnitudes agree better")
     ITERATIONS = (0, 1, 2, 5, 10, 20, 50, 100)
     INITIAL = ("zero", "random", "mixture")
 

@@ -44,6 +44,7 @@ class STFTExplorer(Explorer):
     """
 
     title = "STFT explorer: frame length, hop and window"
+    picture = ("Spectrogram of the clip with the chosen frame length, hop and window, a zoom in which each rectangle is one STFT bin, and the window's shape: longer frames sharpen frequency and blur time")
     figsize = (11.0, 5.6)
     example = "clip"
     WINDOW_AXIS_MS = 300.0
