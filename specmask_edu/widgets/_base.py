@@ -312,6 +312,7 @@ class Explorer:
 
     def _ipython_display_(self):
         display(self.widget)
+        display(_controls.slider_names_script())  # accessible names for the slider handles (see _controls)
 
 
 def _plain_text(markup: str) -> str:

@@ -24,17 +24,18 @@ import weakref
 
 import ipywidgets as w
 import numpy as np
+import traitlets
 
 from .._validation import SpecmaskInputError, check_bool, check_number
 
 __all__ = ["slider", "selection_slider", "dropdown", "checkbox", "check_value", "shown_value", "connect", "sync",
-           "layout", "close_when_freed", "MIN_TRACK_PX"]
+           "layout", "close_when_freed", "MIN_TRACK_PX", "slider_names_script"]
 
 _STYLE = {"description_width": "initial"}
 #: The narrowest slider track (or menu) a control keeps, in CSS pixels: at 1280 x 800 a row that has no
 #: room for it wraps (see :func:`layout`) instead of squeezing the track.
 MIN_TRACK_PX = 150
-_READOUT_PX = 64  # the value shown right of a slider, with its margins
+_READOUT_PX = 110  # the value shown right of a slider, with its margins (measured: ~96 px in JupyterLab 4)
 
 
 def _label_px(description: str) -> int:
@@ -67,6 +68,44 @@ def dropdown(description, options, value, width="32%"):
 def checkbox(description, value=False, width="auto"):
     """An on/off switch (mute, solo), as wide as its label."""
     return w.Checkbox(value=value, description=description, indent=False, layout=w.Layout(width=width))
+
+
+# ipywidgets 8 draws a slider with noUiSlider, whose handle (role="slider") gets no accessible name: the
+# visible <label> is not tied to it, and ipywidgets passes noUiSlider no ``handleAttributes`` (checked in
+# jupyterlab_widgets 3.0.17; noUiSlider's own issue: https://github.com/leongersen/noUiSlider/issues/1223).
+# axe-core reports every such handle ("aria-input-field-name", serious). Until ipywidgets names them, this
+# script copies each slider's label to its handle as aria-label, for the handles on the page now and for those
+# drawn later (a MutationObserver; installed once per page). JupyterLab and Notebook 7 run it as the
+# application/javascript output the explorer displays after its widget (outputs of the running session are
+# trusted); the HTML edition writes it into the page. Where no JavaScript output runs (VS Code, Colab, GitHub)
+# the handles stay as ipywidgets draws them.
+_SLIDER_NAMES_JS = """(function () {
+  if (window.specmaskSliderNames) { window.specmaskSliderNames(); return; }
+  const name = function () {
+    document.querySelectorAll('.widget-slider [role=slider]:not([aria-label])').forEach(function (handle) {
+      const box = handle.closest('.widget-slider');
+      const label = box && box.querySelector('.widget-label');
+      const text = label && label.textContent.trim();
+      if (text) handle.setAttribute('aria-label', text);
+    });
+  };
+  let queued = false;
+  new MutationObserver(function () {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(function () { queued = false; name(); });
+  }).observe(document.body, {childList: true, subtree: true});
+  window.specmaskSliderNames = name;
+  name();
+})();"""
+
+
+def slider_names_script():
+    """The ``IPython.display.Javascript`` that gives every slider handle on the page its label as accessible
+    name (see the comment above ``_SLIDER_NAMES_JS``: a gap in ipywidgets 8, not in the explorers)."""
+    from IPython.display import Javascript
+
+    return Javascript(_SLIDER_NAMES_JS)
 
 
 def _option_values(control):
@@ -155,10 +194,23 @@ def sync(controls: dict, params: dict) -> None:
             control.value = params[name]
 
 
+class _Picture(w.Image):
+    """The explorer's picture, whose ``tooltip`` (the HTML ``title`` of the <img>) carries its text alternative.
+
+    ipywidgets 8's front end (jupyterlab_widgets 3.0.17) reads ``description`` when it sets a tooltip, and an
+    ``Image`` has none: ``Image(tooltip=...)`` fails to draw ("Cannot read properties of undefined (reading
+    'length')" in ``updateTooltip``). An empty synced ``description`` is what the other widgets have, and lets
+    the front end put the tooltip on the <img> as its ``title`` (read by screen readers, and copied to ``alt``
+    by the HTML edition).
+    """
+
+    description = traitlets.Unicode("").tag(sync=True)
+
+
 def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg"):
     """The explorer's box: a title, rows of controls (three per row unless ``rows`` lists them by name),
     the picture, the players and the numbers. Returns ``(box, image, players_html, info_html)``."""
-    image = w.Image(format=frame_format, layout=w.Layout(max_width="100%", height="auto"))
+    image = _Picture(format=frame_format, layout=w.Layout(max_width="100%", height="auto"))
     players_html, info_html = w.HTML(), w.HTML()
     if rows is None:
         names = list(controls)

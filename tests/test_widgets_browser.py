@@ -1,0 +1,94 @@
+"""Every explorer as a student on a laptop sees it (specmask_edu/widgets/_controls.py, _base.py): in JupyterLab in
+headless Chromium at 1280 x 800, with the file browser open, every slider track and menu keeps a usable width,
+every slider handle has an accessible name, and every explorer picture carries its text alternative.
+
+One purpose-built notebook builds all the explorers from the bundled clips (cheaper than running lessons 01-06;
+tests/test_browser.py runs the lessons themselves)."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+
+from _jupyterlab import LabServer, open_notebook, run_all_cells, wait_for_widgets
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+MIN_TRACK_PX = 150
+VIEWPORT = {"width": 1280, "height": 800}
+EXPLORERS = ["STFTExplorer", "MaskExplorer", "PhaseExplorer", "GriffinLimExplorer", "ComplexMaskExplorer",
+             "CompressionExplorer", "MixingConsoleExplorer", "HPSSExplorer", "ScaleExplorer"]
+
+# Per explorer (its widget box, in page order): each control's label and the width of its slider track or menu,
+# the accessible names of the slider handles, and the picture's title (its text alternative).
+_JS_CONTROLS = """() => [...document.querySelectorAll('.jp-OutputArea-output > .widget-vbox, .jp-OutputArea-output .jupyter-widgets.widget-vbox')]
+  .filter(box => box.querySelector(':scope > .widget-image'))
+  .map(box => ({
+    title: box.querySelector(':scope > .widget-html b') ? box.querySelector(':scope > .widget-html b').textContent : '',
+    controls: [...box.querySelectorAll('.widget-slider, .widget-dropdown')].map(c => {
+      const track = c.querySelector('.slider-container, select');
+      const label = c.querySelector('.widget-label');
+      return {label: label ? label.textContent : '', labelWidth: label ? label.getBoundingClientRect().width : 0,
+              scrollWidth: label ? label.scrollWidth : 0, width: track ? track.getBoundingClientRect().width : 0};
+    }),
+    handles: [...box.querySelectorAll('[role=slider]')].map(h => h.getAttribute('aria-label')),
+    picture: box.querySelector(':scope > .widget-image').title,
+  }))"""
+
+
+@pytest.fixture(scope="module")
+def explorers_page(browser, tmp_path_factory):
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    folder = tmp_path_factory.mktemp("explorers")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = dict(nbformat.read(repo / "notebooks" / "04_complex_masks.ipynb", 4).metadata)
+    nb.cells = [nbformat.v4.new_code_cell("from specmask_edu import widgets")]
+    nb.cells += [nbformat.v4.new_code_cell(f"widgets.{name}.from_example()") for name in EXPLORERS]
+    nbformat.write(nb, folder / "explorers.ipynb")
+    server = LabServer(workdir=tmp_path_factory.mktemp("jupyterlab"), notebooks=[folder / "explorers.ipynb"]).start()
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_notebook(page, server, "explorers.ipynb")
+        assert run_all_cells(page, 300_000) == "done"
+        wait_for_widgets(page)
+        page.wait_for_timeout(1000)  # the handles are named after a frame
+        yield page
+    finally:
+        context.close()
+        leftovers = server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        assert not leftovers, "JupyterLab left processes behind (killed now):\n" + "\n".join(leftovers)
+
+
+def test_every_explorer_control_keeps_a_usable_width_on_a_laptop(explorers_page):
+    boxes = explorers_page.evaluate(_JS_CONTROLS)
+    assert len(boxes) == len(EXPLORERS), [b["title"] for b in boxes]
+    narrow, cut = [], []
+    for box in boxes:
+        assert box["controls"], f"{box['title']}: no controls drawn"
+        for control in box["controls"]:
+            if control["width"] < MIN_TRACK_PX:
+                narrow.append(f"{box['title']!r}: {control['label']!r} {control['width']:.0f} px")
+            if control["scrollWidth"] > control["labelWidth"] + 1:
+                cut.append(f"{box['title']!r}: {control['label']!r}")
+    assert not narrow, f"slider tracks or menus under {MIN_TRACK_PX} px at 1280 x 800: {narrow}"
+    assert not cut, f"labels cut off: {cut}"
+
+
+def test_every_slider_handle_has_an_accessible_name(explorers_page):
+    for box in explorers_page.evaluate(_JS_CONTROLS):
+        assert box["handles"] and all(box["handles"]), f"{box['title']}: handles without aria-label: {box['handles']}"
+        sliders = [c["label"] for c in box["controls"] if c["label"] in box["handles"]]
+        assert len(sliders) == len(box["handles"]), f"{box['title']}: a handle is not named by its slider's label"
+
+
+def test_every_explorer_picture_has_its_text_alternative(explorers_page):
+    for box in explorers_page.evaluate(_JS_CONTROLS):
+        assert len(box["picture"].split()) >= 15 and "Settings:" in box["picture"], \
+            f"{box['title']}: picture title {box['picture']!r}"
