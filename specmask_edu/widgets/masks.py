@@ -7,7 +7,7 @@ from functools import cached_property
 from .. import plots
 from .._defaults import DEFAULT_SR
 from .._validation import check_seed
-from ..masks import oracle_mask, random_real_mask
+from ..masks import MASKS, oracle_mask, random_real_mask
 from ..stft import STFTConfig
 from ._canvas import two_row_grid
 from ._controls import dropdown, slider
@@ -109,9 +109,14 @@ class MaskExplorer(MixtureExplorer):
         return self._update_signal_row(self._waveforms())
 
     def _mask_label(self):
+        """The mask's label and range from the registry (:data:`specmask_edu.masks.MASKS`), with its parameter:
+        ``"IBM {0, 1}, LC = 0 dB"``, ``"IRM [0, 1], β = 0.5"``, ``"IAM [0, inf), shown 0-2"``."""
         p = self.params
-        return {"random": "random U[0,1)", "IBM": f"IBM, LC = {p['lc_db']:g} dB", "IRM": f"IRM, β = {p['beta']:g}",
-                "Wiener": "Wiener (IRM β=1)", "IAM": "IAM |S|/|Y| (red: above 1)"}[p["mask"]]
+        name, param = self.ORACLE.get(p["mask"], ("random_real", None))
+        info = MASKS[name]
+        extra = {"lc_db": f", LC = {p['lc_db']:g} dB", "beta": f", β = {p['beta']:g}"}.get(param, "")
+        shown = f", shown 0-{self._mask_vmax():g}" if self._mask_vmax() != 1.0 else ""
+        return f"{info.label} {info.value_range}{extra}{shown}"
 
     def _estimate_name(self):
         return self.params["mask"]
