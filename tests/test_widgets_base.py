@@ -313,3 +313,35 @@ def test_players_are_rebuilt_only_when_their_sound_changed(pair):
     assert calls == [] and ex.players_html.value == html
     ex.update(mask="IBM")
     assert calls == [1] and ex.players_html.value != html
+
+
+def test_showing_an_explorer_names_its_slider_handles(pair):
+    """ipywidgets 8 leaves a slider's handle (role=slider) without an accessible name; showing an explorer
+    (``explorer.widget`` as the lessons do, or the explorer itself) also displays the script that copies each
+    slider's label to its handle (tests/test_widgets_browser.py checks it runs in JupyterLab)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    shell = InteractiveShell.instance()
+    outputs = []
+    shell.display_pub.publish = lambda data, metadata=None, **kw: outputs.append(data)
+    try:
+        for shown in (ex.widget, ex):
+            outputs.clear()
+            display(shown)
+            assert [sorted(d) for d in outputs] == [["application/vnd.jupyter.widget-view+json", "text/plain"],
+                                                    ["application/javascript", "text/plain"]]
+            assert outputs[0]["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+            script = outputs[1]["application/javascript"]
+            assert "aria-label" in script and "MutationObserver" in script and "[role=slider]" in script
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_mask_explorer_labels_come_from_the_registry(pair):
+    ex = widgets.MaskExplorer(*pair, sr=SR, mask="IBM", lc_db=-6.0)
+    assert ex._mask_label() == f"{sm.masks.MASKS['ibm'].label} {{0, 1}}, LC = -6 dB"
+    ex.update(mask="IAM")
+    assert ex._mask_label() == "IAM [0, inf), shown 0-2"
+    assert "mask: IAM" in ex.alt_text()

@@ -26,9 +26,12 @@ Every explorer is a class with
 * ``.update(**params)`` — set parameters from code (tests and benchmarks call it; the sliders call it
   too). Unknown names or values outside a control's range raise :class:`SpecmaskInputError`, and the
   explorer keeps its last good state.
-* ``.show_static()`` — display the current state as a plain PNG, a player table and the numbers.
-  Every lesson has such a cell right below each explorer, so an exported HTML page or a CI log shows
-  the result even where no widget frontend runs.
+* ``.show_static()`` — display the current state as a plain PNG (with its alt text), a player table and
+  the numbers. Every lesson has such a cell right below each explorer, so an exported HTML page or a CI
+  log shows the result even where no widget frontend runs.
+* ``.alt_text()`` — the picture's text alternative for the current state: what it shows (the class's
+  ``picture`` sentence), the settings as the controls show them, and the numbers. The live picture carries
+  it as its ``tooltip`` (HTML ``title``, which the HTML edition copies to ``alt``), updated on every update.
 * ``.params`` (current values), ``.fig`` (the figure), ``.signals()`` (the clips in the players),
   ``.last_timing`` (seconds of the last update: ``compute``, ``draw``, ``encode`` (the picture),
   ``players``, ``total``, and ``cpu_compute_draw``, the process CPU time of compute + draw).
@@ -55,7 +58,12 @@ the same figure as a lossless PNG with ``IPython.display.Image`` and the players
 ``<audio>`` elements.
 
 Sliders that trigger an inverse STFT use ``continuous_update=False``: the picture updates when the
-slider is released.
+slider is released. Players are rebuilt only when a clip changed (a fingerprint of the clips is compared
+first). At laptop width (1280 x 800) every slider keeps a track of at least 150 px and every menu 150 px
+(``min_width`` from the label's length; rows of controls wrap); keep control labels short (26 characters at
+most, ``tests/test_widgets_base.py``) and put formulas in the title. Displaying an explorer also displays a
+small script that gives every slider handle its label as accessible name (ipywidgets 8 leaves the handles
+unnamed; see ``_controls.slider_names_script``).
 
 Writing a new explorer: put it in the module of its lesson, subclass :class:`Explorer` (or
 ``_mixture.MixtureExplorer`` for a mask applied to a target + interference mixture: then give only
@@ -72,7 +80,8 @@ should load, and implement
   ``self.animate(*handle.artists, ...)``,
 * ``_draw()`` -> update those artists in place (``handle.update(...)``); return True only if something
   that is not registered changed (axis limits, a colour bar), which costs a full redraw,
-* ``signals()`` -> ``{label: waveform}`` for the player table, and ``info()`` -> an HTML string.
+* ``signals()`` -> ``{label: waveform}`` for the player table, and ``info()`` -> an HTML string,
+* ``picture`` -> one sentence saying what the figure shows and the point it makes (the start of its alt text).
 
 Taught from ``notebooks/00_welcome.ipynb`` (how to use a slider) onwards.
 """

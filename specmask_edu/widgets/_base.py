@@ -311,13 +311,13 @@ class Explorer:
             display(HTML(text))
 
     def _ipython_display_(self):
-        display(self.widget)
-        display(_controls.slider_names_script())  # accessible names for the slider handles (see _controls)
+        display(self.widget)  # with the script naming its slider handles (see _controls._ExplorerBox)
 
 
 def _plain_text(markup: str) -> str:
     """HTML as one line of plain text (tags dropped, entities decoded)."""
-    return " ".join(_html.unescape(re.sub(r"<[^>]+>", " ", markup or "")).split())
+    spaced = re.sub(r"<(?:br|/div|/p|/td|/th|/tr|/li)\b[^>]*>", " ", markup or "", flags=re.I)  # line/cell ends
+    return " ".join(_html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
 
 
 def _fingerprint(signals: dict) -> tuple:

@@ -207,6 +207,17 @@ class _Picture(w.Image):
     description = traitlets.Unicode("").tag(sync=True)
 
 
+class _ExplorerBox(w.VBox):
+    """The explorer's box; shown in a notebook (``explorer.widget`` as the last line of a cell), it also
+    displays :func:`slider_names_script` so its slider handles get their accessible names."""
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True)
+        display(slider_names_script())
+
+
 def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg"):
     """The explorer's box: a title, rows of controls (three per row unless ``rows`` lists them by name),
     the picture, the players and the numbers. Returns ``(box, image, players_html, info_html)``."""
@@ -218,7 +229,7 @@ def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg"):
     # a row that has no room for every control's minimum width (a laptop screen, a side panel) wraps
     boxes = [w.HBox([controls[name] for name in row], layout=w.Layout(flex_flow="row wrap")) for row in rows]
     header = [w.HTML(f"<b>{_html.escape(title)}</b>")] if title else []
-    return w.VBox(header + boxes + [image, players_html, info_html]), image, players_html, info_html
+    return _ExplorerBox(header + boxes + [image, players_html, info_html]), image, players_html, info_html
 
 
 def _all_widgets(widget):

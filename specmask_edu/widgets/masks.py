@@ -40,7 +40,7 @@ class MaskExplorer(MixtureExplorer):
     """
 
     title = "Mask explorer: real-valued masks"
-    picture = ("Spectrograms of the mixture, the chosen real mask (values from 0 to 1 unless the mask is unbounded) and the masked estimate, the target and estimate waveforms, and SNR and SI-SDR bars against the clean target")
+    picture = ("Spectrograms of the mixture, the chosen real mask (shown from 0 to 1, 0 to 2 for the IAM) and the masked estimate, the target and estimate waveforms, and SNR and SI-SDR bars against the clean target")
     MASKS = ("random", "IBM", "IRM", "Wiener", "IAM")
     #: The oracle masks of the menu by their :func:`specmask_edu.masks.oracle_mask` names, and the
     #: parameter each takes from a slider.
