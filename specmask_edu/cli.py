@@ -308,7 +308,7 @@ def main(argv=None) -> int:
     sub.add_parser("warmup", help="compile librosa's numba code now so the first lesson cell is fast")
     sub.add_parser("doctor", help="check the installation")
 
-    html_cmd = sub.add_parser("html", help="build the static HTML edition of the lessons (see specmask_edu/edition.py)")
+    html_cmd = sub.add_parser("html", help="build the static HTML edition of the lessons (see specmask_edu/edition/)")
     html_cmd.add_argument("--out", default="html", help="output folder (default: html)")
     html_cmd.add_argument("--dir", default=None, help="lessons folder (default: ./notebooks)")
     html_cmd.add_argument("--timeout", type=float, default=600, help="seconds one cell may run (default 600)")

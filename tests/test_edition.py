@@ -1,4 +1,4 @@
-"""The HTML edition (specmask_edu/edition.py, ``specmask-edu html``): executed static pages of every
+"""The HTML edition (specmask_edu/edition/, ``specmask-edu html``): executed static pages of every
 lesson with embedded figures and audio players, and an index that links them all."""
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._validation import SpecmaskInputError, check_number, check_output_files
+from .._validation import SpecmaskInputError, check_number, check_output_files
 
 __all__ = ["build_html_edition", "lesson_info", "execute_notebook", "export_page", "compact_media", "fetch_scripts",
            "SCRIPTS", "STATIC_DIR",
@@ -48,139 +48,14 @@ __all__ = ["build_html_edition", "lesson_info", "execute_notebook", "export_page
 #: Seconds one cell may run before the build stops with an error.
 DEFAULT_TIMEOUT = 600
 
-#: The scripts a page needs, at exact versions: name in ``_static/`` -> npm package, the file inside its
-#: tarball, the licence files to ship with it, the same file on jsDelivr (used without npm) and its
-#: Subresource Integrity hash (sha384 of the file in the npm tarball, which is what jsDelivr serves).
-SCRIPTS = {
-    "require.js": {
-        "npm": "requirejs@2.1.10", "member": "package/require.js",
-        "licences": (),  # "Available via the MIT or new BSD license" in the file's own header
-        "cdn": "https://cdn.jsdelivr.net/npm/requirejs@2.1.10/require.js",
-        "integrity": "sha384-Q73UieYRZUb9gbRzVTHwR1u6kkDm3uLUU33l7lC/56FG/mbLFfk6GJ9mD69RGX+T",
-    },
-    "embed-amd.js": {  # the widget renderer for ipywidgets 8 (widget state format 2)
-        "npm": "@jupyter-widgets/html-manager@1.0.11", "member": "package/dist/embed-amd.js",
-        "licences": ("package/LICENSE", "package/dist/embed.js.LICENSE.txt"),
-        "cdn": "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.11/dist/embed-amd.js",
-        "integrity": "sha384-t3Vzd96uustmzEkVbVZBH4gnhOPnRH2zIKcalyh7mFqKiZ+gsG9Vf8+KCrQGnJFJ",
-    },
-    "tex-svg-full.js": {  # MathJax 3, one file, SVG output (no web fonts to fetch)
-        "npm": "mathjax@3.2.2", "member": "package/es5/tex-svg-full.js",
-        "licences": ("package/LICENSE",),
-        "cdn": "https://cdn.jsdelivr.net/npm/mathjax@3.2.2/es5/tex-svg-full.js",
-        "integrity": "sha384-4kE/rQ11E8xT9QgrCBTyvenkuPfQo8rXYQvJZuMgxyPOoUfpatjQPlgdv6V5yhUK",
-    },
-}
-STATIC_DIR = "_static"
 
-_MATHJAX_CONFIG = (
-    "<script>window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
-    "displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']], processEscapes: true, processEnvironments: true}, "
-    "svg: {fontCache: 'global'}};</script>"
+from .media import compact_media  # noqa: E402
+from .scripts import (  # noqa: E402
+    SCRIPTS, STATIC_DIR, _CODE_STYLE, _MATHJAX_CONFIG, _PAGE_CSS, _WIDGET_A11Y_SCRIPT, _script_tag, _script_urls,
+    fetch_scripts,
 )
 
 
-# Pygments style of the code cells: every token colour of "xcode" reaches 4.5:1 on the cells' #f5f5f5 (the
-# default style has comments at 4.2:1 and keywords at 4.4:1, below WCAG AA).
-_CODE_STYLE = "xcode"
-
-# WCAG AA fixes to the lab template's look: prompts "In [1]:" (grey at half opacity, 2.2:1) become 6.2:1, and links
-# in the text are underlined (their colour alone differs from the text by 1.9:1).
-_PAGE_CSS = """<style>
-.jp-Notebook .jp-Cell:not(.jp-mod-active) .jp-InputPrompt,
-.jp-Notebook .jp-Cell:not(.jp-mod-active) .jp-OutputPrompt { opacity: 1; color: #616161; }
-.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
-</style>"""
-
-# Accessible names for what the widget renderer draws (it gives none): a slider handle is named after its
-# control's description, and an explorer picture gets the alt text of its title (the explorer's description).
-_WIDGET_A11Y_SCRIPT = (
-    "<script>/* specmask_edu: accessible names for drawn widgets */"
-    "(function () { function name() {"
-    "document.querySelectorAll('[role=slider]:not([aria-label])').forEach(function (h) {"
-    "var box = h.closest('.widget-slider, .widget-hslider, .widget-vslider, .jupyter-widgets');"
-    "var label = box && box.querySelector('.widget-label');"
-    "var text = label ? label.textContent.trim() : '';"
-    "if (text) h.setAttribute('aria-label', text); });"
-    "document.querySelectorAll('img[title]:not([alt])').forEach(function (i) { i.alt = i.title; }); }"
-    "name(); new MutationObserver(name).observe(document.body, {childList: true, subtree: true}); })();</script>"
-)
-
-
-def _sri(data: bytes) -> str:
-    import base64
-    import hashlib
-
-    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
-
-
-def _npm_cache() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "specmask_edu" / "npm"
-
-
-def fetch_scripts(cache=None, log=None) -> dict | None:
-    """The pinned scripts of :data:`SCRIPTS` as ``{name: bytes}`` plus their licences
-    (``{"LICENSES/<package>-<file>": bytes}``), fetched once with ``npm pack`` into ``cache``
-    (default ``~/.cache/specmask_edu/npm``) and checked against the pinned integrity hashes.
-
-    Returns None (after a log line saying why) when npm is missing or the registry cannot be reached: the
-    pages then load the scripts from the CDN with the same hashes.
-    """
-    import shutil
-    import subprocess
-    import tarfile
-
-    cache = Path(cache) if cache is not None else _npm_cache()
-    npm = shutil.which("npm")
-    files = {}
-    for name, spec in SCRIPTS.items():
-        tarball = cache / (spec["npm"].lstrip("@").replace("/", "-").replace("@", "-") + ".tgz")
-        if not tarball.is_file():
-            if npm is None:
-                if log:
-                    log("npm not found: the pages will load require.js, the widget renderer and MathJax from "
-                        "jsDelivr (pinned, with integrity hashes) and need the internet for explorers and math")
-                return None
-            cache.mkdir(parents=True, exist_ok=True)
-            try:
-                run = subprocess.run([npm, "pack", spec["npm"], "--pack-destination", str(cache), "--silent"],
-                                     capture_output=True, text=True, timeout=300)
-            except (OSError, subprocess.TimeoutExpired) as err:
-                run = subprocess.CompletedProcess([], 1, "", str(err))
-            made = cache / run.stdout.strip().splitlines()[-1] if run.returncode == 0 and run.stdout.strip() else None
-            if made is None or not made.is_file():
-                if log:
-                    log(f"npm pack {spec['npm']} failed ({run.stderr.strip()[-300:]}); the pages will load the "
-                        "scripts from jsDelivr instead (pinned, with integrity hashes)")
-                return None
-            made.replace(tarball)
-        with tarfile.open(tarball) as tar:
-            data = tar.extractfile(spec["member"]).read()
-            if _sri(data) != spec["integrity"]:
-                raise RuntimeError(f"{tarball} does not contain the pinned {spec['npm']} ({spec['member']} has "
-                                   f"another hash); delete it and build again")
-            files[name] = data
-            for licence in spec["licences"]:
-                package = spec["npm"].rsplit("@", 1)[0].lstrip("@").replace("/", "-")
-                files[f"LICENSES/{package}-{Path(licence).name}"] = tar.extractfile(licence).read()
-    return files
-
-
-def _script_urls(prefix: str | None) -> dict:
-    """``{name: (src, integrity or "")}``: files next to the page under ``prefix``, or the CDN with SRI."""
-    if prefix is not None:
-        return {name: (f"{prefix}/{name}", "") for name in SCRIPTS}
-    return {name: (spec["cdn"], spec["integrity"]) for name, spec in SCRIPTS.items()}
-
-
-def _script_tag(src: str, integrity: str, defer: bool = False) -> str:
-    extra = f' integrity="{integrity}" crossorigin="anonymous"' if integrity else ""
-    return f'<script{" defer" if defer else ""} src="{html.escape(src)}"{extra}></script>'
-
-
-# The lab template with three changes: the pinned scripts (local or CDN with SRI) instead of floating CDN
-# URLs, MathJax 3 instead of 2, and the ``alt`` of image outputs written from their metadata.
 _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}
 {{ resources.specmask_scripts['require'] }}
@@ -406,132 +281,6 @@ def export_page(nb, static_prefix: str | None = None) -> str:
     return body
 
 
-_WAV_URI = re.compile(r"data:audio/wav;base64,([A-Za-z0-9+/=]+)")
-_PNG_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
-_SOURCE_TAG = re.compile(r'<source src="(data:audio/flac;base64,[A-Za-z0-9+/=]+)"')
-_WIDGET_STATE = re.compile(r'(<script type="application/vnd\.jupyter\.widget-state\+json">)(.*?)(</script>)', re.S)
-# Players that repeat a clip get a reference instead of a copy. Widget views are drawn after the page has
-# loaded (by the widget script), so references that appear later are filled in as they are added.
-_SHARE_SCRIPT = (
-    "<script>/* specmask_edu: players that repeat a clip share its one embedded copy */"
-    "(function () { function fill() {"
-    "document.querySelectorAll('source[data-specmask-ref]:not([src])').forEach(function (s) {"
-    "var o = document.querySelector('source[data-specmask-id=\"' + s.dataset.specmaskRef + '\"]');"
-    "if (o) { s.src = o.src; s.parentElement.load(); } }); }"
-    "fill(); new MutationObserver(fill).observe(document.body, {childList: true, subtree: true}); })();</script>"
-)
-
-
-def _wav_to_flac(match) -> str:
-    import base64
-    import io
-
-    import soundfile as sf
-
-    data, sr = sf.read(io.BytesIO(base64.b64decode(match.group(1))), dtype="int16")
-    out = io.BytesIO()
-    sf.write(out, data, sr, format="FLAC", subtype="PCM_16")
-    return "data:audio/flac;base64," + base64.b64encode(out.getvalue()).decode("ascii")
-
-
-def _png_to_webp(match) -> str:
-    """The same pixels as lossless WebP (typically 2-3 times smaller for spectrograms); kept as PNG if
-    Pillow has no WebP support or WebP is not smaller."""
-    import base64
-    import io
-
-    from PIL import Image, features
-
-    if not features.check("webp"):
-        return match.group(0)
-    png = base64.b64decode(match.group(1))
-    with Image.open(io.BytesIO(png)) as image:
-        if image.mode not in ("RGB", "RGBA"):
-            image = image.convert("RGBA")
-        out = io.BytesIO()
-        # method 2: nearly the smallest files (method 6 saves 3 % more at 30 times the time)
-        image.save(out, "WEBP", lossless=True, method=2, quality=50, exact=True)
-    webp = out.getvalue()
-    if len(webp) >= len(png):
-        return match.group(0)
-    return "data:image/webp;base64," + base64.b64encode(webp).decode("ascii")
-
-
-def _map_strings(value, function):
-    """``value`` (parsed JSON) with ``function`` applied to every string in it."""
-    if isinstance(value, str):
-        return function(value)
-    if isinstance(value, list):
-        return [_map_strings(v, function) for v in value]
-    if isinstance(value, dict):
-        return {k: _map_strings(v, function) for k, v in value.items()}
-    return value
-
-
-def compact_media(page_html: str) -> str:
-    """Make a page smaller without changing what it shows or plays.
-
-    1. Every embedded WAV (the players' in the page and those inside the saved widget state) becomes a
-       lossless 16-bit FLAC with the same samples (``soundfile``), roughly halving its size.
-    2. Every PNG figure of the page becomes a lossless WebP with the same pixels when that is smaller
-       (Pillow; typically a third to a half of the size). Widget pictures are left as they are.
-    3. A clip embedded as a player's ``<source>`` more than once is kept once: later players, in the page
-       or in a widget's saved state (an explorer's players repeat its static cell's), get a
-       ``data-specmask-ref`` and a short script at the end of the page points them at the first copy.
-    """
-    import json
-
-    states = []
-
-    def cut_state(match):  # handled after the page, so page players hold the shared copies
-        states.append(match.group(2))
-        return match.group(1) + f"\0specmask-state-{len(states) - 1}\0" + match.group(3)
-
-    page_html = _WIDGET_STATE.sub(cut_state, page_html)
-    page_html = _flac_players(page_html)
-    page_html = _PNG_URI.sub(_png_to_webp, page_html)
-    first_id: dict[str, int] = {}
-    shared = False
-
-    def share(match):
-        nonlocal shared
-        uri = match.group(1)
-        if uri in first_id:
-            shared = True
-            return f'<source data-specmask-ref="{first_id[uri]}"'
-        first_id[uri] = len(first_id)
-        return f'<source data-specmask-id="{first_id[uri]}" src="{uri}"'
-
-    def share_with_page(match):
-        # In the widget state, only refer to a copy in the page itself: a widget that is never drawn would
-        # leave its own copy out of the page, and the players referring to it would stay silent.
-        nonlocal shared
-        uri = match.group(1)
-        if uri not in first_id:
-            return match.group(0)
-        shared = True
-        return f'<source data-specmask-ref="{first_id[uri]}"'
-
-    def compact_string(text):
-        if "data:audio/wav" in text:
-            text = _flac_players(text)
-        return _SOURCE_TAG.sub(share_with_page, text) if "<source" in text else text
-
-    page_html = _SOURCE_TAG.sub(share, page_html)
-    for i, state in enumerate(states):
-        compacted = _map_strings(json.loads(state), compact_string)
-        # as nbconvert writes it: "/" escaped, so no "</script>" can end the script early
-        text = "\n" + json.dumps(compacted).replace("/", "\\/") + "\n"
-        page_html = page_html.replace(f"\0specmask-state-{i}\0", text, 1)
-    if shared:  # before the page's own (last) </body>; an output may contain one of its own
-        head, body_end, tail = page_html.rpartition("</body>")
-        page_html = head + _SHARE_SCRIPT + "\n" + body_end + tail if body_end else page_html + _SHARE_SCRIPT
-    return page_html
-
-
-def _flac_players(text: str) -> str:
-    """Every embedded WAV as FLAC, and the players' ``type`` attributes with it (nothing else is touched)."""
-    return _WAV_URI.sub(_wav_to_flac, text).replace('type="audio/wav"', 'type="audio/flac"')
 
 
 def _markdown_inline(text: str) -> str:
@@ -706,7 +455,7 @@ def build_html_edition(out_dir, notebooks=None, timeout: float = DEFAULT_TIMEOUT
     """
     from jupyter_core.utils import run_sync
 
-    from . import __version__
+    from .. import __version__
 
     paths = _find_notebooks(notebooks)
     timeout = check_number(timeout, "timeout", low=0.0, low_open=True, unit="seconds",
