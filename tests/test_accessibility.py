@@ -231,7 +231,10 @@ def test_doctor_warns_when_the_backend_hides_plt_show(monkeypatch):
 def test_the_package_ships_the_jupyterlab_setting_that_silences_the_news_pop_up():
     """pyproject installs specmask_edu/_lab/specmask_edu.json into JupyterLab's overrides.d/ (where packages put
     settings defaults), and the file sets what JupyterLab's schema expects."""
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     data_files = project["tool"]["setuptools"]["data-files"]

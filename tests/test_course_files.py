@@ -12,7 +12,10 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import re
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 import nbformat

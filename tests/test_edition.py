@@ -393,7 +393,7 @@ def test_pinned_integrity_hashes_match_the_npm_packages():
     from _widget_renderer import renderer_files
     from conftest import require_or_skip
 
-    from specmask_edu.edition import SCRIPTS, _sri
+    from specmask_edu.edition.scripts import SCRIPTS, _sri
 
     try:
         files = renderer_files()

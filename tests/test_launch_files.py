@@ -14,7 +14,10 @@ import re
 import stat
 import subprocess
 import sys
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 from urllib.parse import unquote
 

@@ -7,7 +7,10 @@ import os
 import subprocess
 import sys
 import textwrap
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 import pytest

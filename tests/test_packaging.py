@@ -2,7 +2,10 @@
 exactly, .ci/run calls the README's test command, and the bundled data ships with the package."""
 
 import re
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 import pytest

@@ -250,14 +250,27 @@ class _LivePlot:
 
         self.fig, self.ax = plt.subplots(figsize=(7, 3.2))
         self.title = title
-        plt.close(self.fig)  # shown through the display handle only
-        self.handle = display(self.fig, display_id=True)
+        plt.close(self.fig)  # shown through the display handle only, as a picture with its alt text
+        data, metadata = self._bundle(None)
+        self.handle = display(data, metadata=metadata, raw=True, display_id=True)
+
+    def _bundle(self, history):
+        from ..plots import figure_to_png, image_bundle
+
+        if history and history.get("loss"):
+            losses = history["loss"]
+            alt = (f"{self.title}: training loss against epochs, {len(losses)} steps so far, "
+                   f"from {losses[0]:.3g} to {losses[-1]:.3g}.")
+        else:
+            alt = f"{self.title}: training curves, drawn as training goes on."
+        return image_bundle(figure_to_png(self.fig), alt)
 
     def update(self, history):
         self.ax.clear()
         plot_history(history, ax=self.ax)
         self.ax.set_title(self.title)
-        self.handle.update(self.fig)
+        data, metadata = self._bundle(history)
+        self.handle.update(data, metadata=metadata, raw=True)
 
 
 def plot_history(history: dict, ax=None):
