@@ -142,8 +142,9 @@ def test_snr_gain_and_fit_length(rng):
 
 # ---- bounded memory for any upload (decompression bombs) ------------------------------------------------------
 
-#: Peak resident memory the subprocess below may reach (Python, NumPy, soundfile, librosa and the CLI loaded).
-PEAK_RSS_LIMIT_MB = 400
+#: How much the subprocess below may grow its peak resident memory while it is handed the bombs, after
+#: Python, NumPy, SciPy, soundfile, librosa, matplotlib and the CLI are loaded (decoding one would take GBs).
+PEAK_RSS_GROWTH_LIMIT_MB = 150
 
 
 def _silent_flac(path, channels, sr, seconds):
@@ -165,12 +166,16 @@ def bombs(tmp_path_factory):
 def test_decompression_bombs_are_refused_from_the_header_with_bounded_memory(bombs, tmp_path):
     """Each bomb goes in as a path, as bytes, as an ipywidgets 8 and 7 upload, and through `specmask-edu demo
     --input`: all are refused before decoding with the budget in the message, and the peak RSS of the whole
-    process stays far below the gigabytes that decoding would take."""
+    process grows by far less than decoding would take (the 8-channel 384 kHz file decodes to 365 M samples:
+    1.5 GB as float32, 3.4 GB measured before the header check). The growth is measured from a baseline taken
+    after the libraries the demo uses are loaded, so it does not depend on what those libraries cost."""
     code = f"""
 import resource, sys
 from pathlib import Path
+import librosa, matplotlib, scipy.signal, soundfile  # what the demo path loads, before the baseline
 from specmask_edu import SpecmaskInputError, cli
 from specmask_edu.audio import load_audio
+baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 messages = []
 for path in {[str(p) for p in bombs]!r}:
     data = Path(path).read_bytes()
@@ -185,13 +190,13 @@ for path in {[str(p) for p in bombs]!r}:
     assert cli.main(["demo", "--input", path, "--out", {str(tmp_path / "out")!r}, "--no-figure"]) == 2
 print(len(messages))
 print(all("decoded samples" in m for m in messages))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - baseline)
 """
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
-    count, all_named, peak_mb = run.stdout.split()
+    count, all_named, growth_mb = run.stdout.split()
     assert count == "8" and all_named == "True", run.stdout
-    assert float(peak_mb) < PEAK_RSS_LIMIT_MB, f"peak RSS {float(peak_mb):.0f} MB"
+    assert float(growth_mb) < PEAK_RSS_GROWTH_LIMIT_MB, f"peak RSS grew by {float(growth_mb):.0f} MB"
     assert "decoded samples" in run.stderr  # the CLI's message
 
 
