@@ -179,7 +179,7 @@ def _without_torch_page(nb):
         advice = getattr(err, "advice", {}) or {}
     command = advice.get("command") or "python -m pip install torch==2.13.0"
     rows = []
-    for record_path in sorted((Path(__file__).resolve().parent / "learn" / "pretrained").glob("*.json")):
+    for record_path in sorted((Path(__file__).resolve().parent.parent / "learn" / "pretrained").glob("*.json")):
         try:
             record = json.loads(record_path.read_text())
             scores = record["heldout"]
@@ -384,7 +384,7 @@ def find_notebooks_dir(required: bool = True):
     Returns the folder, or ``None`` when there is none and ``required`` is False; raises
     :class:`LessonsNotFoundError` (a :class:`SpecmaskInputError`) when ``required``.
     """
-    candidates = [Path.cwd() / "notebooks", Path(__file__).resolve().parent.parent / "notebooks"]
+    candidates = [Path.cwd() / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]
     for candidate in candidates:
         if candidate.is_dir() and any(candidate.glob("*.ipynb")):
             return candidate
