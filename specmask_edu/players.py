@@ -15,12 +15,16 @@ still plays 6 dB quieter. The table from :func:`player_table` shows the gain and
 (RMS and peak in dBFS, measured before the gain).
 
 The players are IPython ``Audio`` objects: their HTML is an ``<audio controls>`` element with the WAV
-embedded as base64, so they also play in an exported HTML page.
+embedded as base64, so they also play in an exported HTML page. Every player is named by its label
+(``aria-label``) and may carry a short text description of what it plays (``descriptions=``: shown in small
+print under the label and tied to the player with ``aria-describedby``), e.g. the transcript of a speech clip
+from :func:`describe_example`, so a student who cannot hear it, or a screen reader, knows what it is.
 """
 
 from __future__ import annotations
 
 import html as _html
+import itertools
 
 import numpy as np
 
@@ -35,12 +39,14 @@ __all__ = [
     "audio",
     "PlayerTable",
     "player_table",
+    "describe_example",
 ]
 
 #: Largest sample value a group is scaled down to when its loudest peak exceeds full scale.
 PLAYBACK_PEAK = 0.99
 
 _SILENT_DB = -200.0
+_TABLE_IDS = itertools.count()  # each table's descriptions get page-unique ids (aria-describedby)
 
 
 def group_gain(signals, peak: float = PLAYBACK_PEAK) -> float:
@@ -124,17 +130,21 @@ class PlayerTable:
         The common playback gain (1.0 when nothing exceeds full scale).
     levels : dict {label: (rms_dbfs, peak_dbfs)}
         Levels before the gain.
+    descriptions : dict {label: str}
+        What each clip plays, in a short sentence (may be empty).
 
     Displaying it (last line of a cell, or ``display(table)``) renders an HTML table with one
     ``<audio>`` element per clip; :meth:`html` gives that HTML as a string (explorers put it into an
     ``ipywidgets.HTML``).
     """
 
-    def __init__(self, signals: dict, sr: int, gain: float, title: str | None = None):
+    def __init__(self, signals: dict, sr: int, gain: float, title: str | None = None,
+                 descriptions: dict | None = None):
         self.signals = signals
         self.sr = check_sr(sr)
         self.gain = float(gain)
         self.title = title
+        self.descriptions = dict(descriptions or {})
         self.levels = {k: (level_dbfs(x), peak_dbfs(x)) for k, x in signals.items()}
 
     def players(self) -> dict:
@@ -142,15 +152,28 @@ class PlayerTable:
         return {k: audio(x, self.sr, self.gain) for k, x in self.signals.items()}
 
     def html(self) -> str:
-        """The table as an HTML string (players embed base64 WAV data)."""
+        """The table as an HTML string (players embed base64 WAV data).
+
+        Each player is named by its label (``aria-label``); a clip with a description shows it in small print
+        under its label, tied to the player by ``aria-describedby`` (ids unique within the page)."""
         rows = []
-        for label, player in self.players().items():
+        table_id = next(_TABLE_IDS)
+        for i, (label, player) in enumerate(self.players().items()):
             rms_db, pk_db = self.levels[label]
             # an accessible name for the player itself (screen readers announce just "audio" otherwise)
-            labelled = player._repr_html_().replace("<audio ", f'<audio aria-label="{_html.escape(label)}" ', 1)
+            attributes = f'aria-label="{_html.escape(label)}" '
+            described = ""
+            text = self.descriptions.get(label)
+            if text:
+                element_id = f"specmask-clip-{table_id}-{i}"
+                attributes += f'aria-describedby="{element_id}" '
+                described = (f"<div id='{element_id}' class='specmask-clip-description' style='font-size:85%;"
+                             f"line-height:1.35;color:#555;max-width:26em;white-space:normal'>{_html.escape(text)}</div>")
+            labelled = player._repr_html_().replace("<audio ", f"<audio {attributes}", 1)
             rows.append(
                 "<tr>"
-                f"<td style='text-align:left;padding:2px 8px'><b>{_html.escape(label)}</b></td>"
+                f"<td style='text-align:left;padding:2px 8px;vertical-align:top'><b>{_html.escape(label)}</b>"
+                f"{described}</td>"
                 f"<td style='padding:2px 4px'>{labelled}</td>"
                 f"<td style='text-align:right;padding:2px 8px'>{_fmt_db(rms_db)}</td>"
                 f"<td style='text-align:right;padding:2px 8px'>{_fmt_db(pk_db)}</td>"
@@ -179,7 +202,7 @@ class PlayerTable:
 
 
 def player_table(signals: dict, sr: int, gain: float | None = None, peak: float = PLAYBACK_PEAK,
-                 title: str | None = None) -> PlayerTable:
+                 title: str | None = None, descriptions: dict | None = None) -> PlayerTable:
     """Players for a group of clips at true level, in a labelled table with their levels.
 
     Parameters
@@ -194,6 +217,10 @@ def player_table(signals: dict, sr: int, gain: float | None = None, peak: float 
     peak : float
         See :func:`group_gain`.
     title : str, optional
+    descriptions : dict {label: str}, optional
+        What each clip plays, in a short sentence shown under its label and read out with its player
+        (``aria-describedby``): the transcript of a speech clip (:func:`describe_example`), "the masked
+        estimate", ... Every key must be a label of ``signals``.
 
     Returns
     -------
@@ -225,4 +252,29 @@ def player_table(signals: dict, sr: int, gain: float | None = None, peak: float 
                 f"With gain={gain:g} the loudest clip peaks at {top:.3f} and would clip; leave gain=None "
                 "to let the table choose one gain for the group."
             )
-    return PlayerTable(signals, sr, gain, title)
+    if descriptions is not None:
+        if not isinstance(descriptions, dict):
+            raise SpecmaskInputError("`descriptions` must be a dict {label: text}, one short sentence per clip.")
+        unknown = [str(k) for k in descriptions if str(k) not in signals]
+        if unknown:
+            raise SpecmaskInputError(f"`descriptions` names clips that are not in the table: {unknown}; the labels "
+                                     f"are {list(signals)}.")
+        descriptions = {str(k): str(v).strip() for k, v in descriptions.items() if v is not None and str(v).strip()}
+    return PlayerTable(signals, sr, gain, title, descriptions)
+
+
+def describe_example(name: str, what: str | None = None) -> str:
+    """A short text description of a bundled clip for a player (``player_table(..., descriptions=...)``):
+    ``what`` it is in this lesson (default: the catalogue's description) and, for recorded speech, its
+    transcript from the catalogue (:func:`specmask_edu.example_info`).
+
+    >>> describe_example("speech_allison_1")   # doctest: +ELLIPSIS
+    'Allison Smith (female, American English), a real recording. Words: "The number you have dialed is ...'
+    """
+    from .examples import example_info
+
+    info = example_info(name)
+    text = (what or info.get("description") or name).strip()
+    if info.get("text"):
+        text = f'{text.rstrip(".")}. Words: "{info["text"]}"'
+    return text

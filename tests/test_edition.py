@@ -524,3 +524,100 @@ def test_cli_html_subcommand(tmp_path, monkeypatch):
     page = _parse(tmp_path / "site" / "00_tiny.html")
     assert any(src.startswith(("data:image/png;base64,", "data:image/webp;base64,")) for src in page.images)
     assert re.search(r'href="00_tiny.html"', (tmp_path / "site" / "index.html").read_text())
+
+
+# --------------------------------------------------------------------------- an explorer appears once
+
+_ONE_EXPLORER = """import numpy as np
+from specmask_edu import widgets
+rng = np.random.default_rng(0)
+target = 0.3 * np.sin(2 * np.pi * 220 * np.arange(8000) / 16000)
+scale = widgets.ScaleExplorer({"IRM": target + 0.05 * rng.standard_normal(8000)}, target, sr=16000, zoom=(0.1, 0.15))
+scale.widget"""
+
+
+@pytest.fixture(scope="module")
+def one_explorer(tmp_path_factory):
+    """A notebook that shows one explorer, executed as the edition executes lessons (widget state stored)."""
+    from specmask_edu.edition import execute_notebook
+
+    folder = tmp_path_factory.mktemp("one_explorer")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# One explorer"), nbformat.v4.new_code_cell(_ONE_EXPLORER)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "one.ipynb")
+    return execute_notebook(folder / "one.ipynb", timeout=300)
+
+
+def test_an_explorer_is_one_output_the_edition_draws_once(one_explorer):
+    """The explorer's cell has one output with the widget view and its static view. With the widget state (the
+    edition) the page holds the widget view and the static view in one output, the static one hidden by the
+    page's style once the widget is drawn; without widget state (nbconvert on a saved notebook, GitHub,
+    nbviewer) nbconvert picks the static view alone, with its picture's alt text and players."""
+    import copy
+
+    from specmask_edu.edition import export_page
+    from specmask_edu.edition.scripts import _PAGE_CSS
+
+    outputs = one_explorer.cells[1].outputs
+    views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(views) == 1 and "text/html" in views[0]["data"]
+    page = export_page(one_explorer)
+    assert page.count('type="application/vnd.jupyter.widget-view+json"') == 1
+    # (nbconvert writes the HTML out again: attributes in double quotes, in its own order)
+    assert page.count('"specmask-explorer-static"') == 1 and page.count('class="specmask-static-fallback"') == 1
+    fallback = page.split('class="specmask-static-fallback"')[1]
+    picture = re.search(r"<img\b[^>]*>", fallback).group(0)
+    assert 'src="data:image/png;base64,' in picture and re.search(r'alt="[^"]{40,}"', picture)
+    assert "<audio" in fallback and "aria-describedby" in fallback
+    assert ".jupyter-widgets:has(> .widget-subarea) > .specmask-static-fallback { display: none; }" in _PAGE_CSS
+    bare = copy.deepcopy(one_explorer)
+    bare.metadata.pop("widgets", None)
+    static_page = export_page(bare)
+    assert 'type="application/vnd.jupyter.widget-view+json"' not in static_page
+    assert static_page.count('"specmask-explorer-static"') == 1 and 'class="specmask-static-fallback"' not in static_page
+
+
+def test_the_pages_name_slider_handles_with_the_widgets_own_script():
+    """One slider-naming script: the edition writes the very script a live notebook runs next to an explorer."""
+    from specmask_edu.edition import _with_nav
+    from specmask_edu.widgets._controls import slider_names_js
+
+    page = _with_nav("<html><body><p>x</p></body></html>", "<nav></nav>")
+    assert page.count(slider_names_js()) == 1 and page.index(slider_names_js()) < page.index("</body>")
+
+
+@pytest.mark.browser
+def test_an_explorer_appears_once_in_the_page(one_explorer, browser, tmp_path):
+    """In Chromium with the pinned widget renderer: the live explorer is drawn and its static view is hidden (one
+    picture on screen, with its alt text); without widget state the static view is what shows."""
+    import copy
+
+    from specmask_edu.edition import STATIC_DIR, _with_nav, export_page, fetch_scripts
+
+    scripts = fetch_scripts(log=None)
+    if scripts is None:
+        pytest.skip("npm cannot fetch the pinned widget renderer here")
+    for name, data in scripts.items():
+        (tmp_path / STATIC_DIR / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / STATIC_DIR / name).write_bytes(data)
+    bare = copy.deepcopy(one_explorer)
+    bare.metadata.pop("widgets", None)
+    (tmp_path / "live.html").write_text(_with_nav(export_page(one_explorer, STATIC_DIR), ""), encoding="utf-8")
+    (tmp_path / "static.html").write_text(_with_nav(export_page(bare, STATIC_DIR), ""), encoding="utf-8")
+    shown = """() => [...document.querySelectorAll('img')].filter(i => i.getBoundingClientRect().width > 0)
+                     .map(i => ({widget: i.classList.contains('widget-image'), alt: i.alt}))"""
+    page = _new_page(browser)
+    try:
+        page.goto((tmp_path / "live.html").as_uri(), wait_until="load")
+        page.wait_for_function("document.querySelectorAll('.widget-image').length >= 1", timeout=30_000)
+        page.wait_for_timeout(500)
+        pictures = page.evaluate(shown)
+        assert len(pictures) == 1 and pictures[0]["widget"], f"the explorer is not shown once: {pictures}"
+        assert "Settings:" in pictures[0]["alt"], "the live picture has no alt text"
+        page.goto((tmp_path / "static.html").as_uri(), wait_until="load")
+        pictures = page.evaluate(shown)
+        assert len(pictures) == 1 and not pictures[0]["widget"] and "Settings:" in pictures[0]["alt"], pictures
+        assert not page.errors, page.errors[:3]
+    finally:
+        page.close()

@@ -62,8 +62,16 @@ def test_splits_do_not_overlap():
         assert sm.example_info(name)["split"] == "train"
     for name in held["speech"]:
         assert sm.example_info(name)["split"] == "heldout"
-    assert set(train["noise"]) == set(held["noise"]) == set(ldata.NOISE_TYPES)
-    for kind in ldata.NOISE_TYPES:
+    assert set(train["noise"]) == set(ldata.SHARED_NOISE_TYPES + ldata.TRAIN_ONLY_NOISES)
+    assert set(held["noise"]) == set(ldata.SHARED_NOISE_TYPES + ldata.HELDOUT_ONLY_NOISES)
+    # the recorded noises: a kind of noise used only for evaluation, never heard in training
+    for kind in ldata.TRAIN_ONLY_NOISES + ldata.HELDOUT_ONLY_NOISES:
+        recorded = sm.example_info(kind)
+        assert recorded["split"] == ("train" if kind in ldata.TRAIN_ONLY_NOISES else "heldout"), kind
+        assert recorded["source"] == "recorded", kind
+    used = {clip for clip, _, _ in train["noise"].values()} | {clip for clip, _, _ in held["noise"].values()}
+    assert set(sm.list_examples("noise")) <= used, "every bundled noise clip belongs to a split"
+    for kind in ldata.SHARED_NOISE_TYPES:
         clip_t, a_t, b_t = train["noise"][kind]
         clip_h, a_h, b_h = held["noise"][kind]
         assert a_t < b_t and a_h < b_h
@@ -71,6 +79,23 @@ def test_splits_do_not_overlap():
             assert b_t <= a_h or b_h <= a_t, kind
             assert (b_t - a_t) / sm.example_info(clip_t)["n_samples"] == pytest.approx(ldata.TRAIN_FRACTION, abs=1e-3)
     assert train["noise"]["babble"][0] == "babble" and held["noise"]["babble"][0] == "babble_heldout"
+    # the held-out real voices are unseen speakers: no training clip comes from their source files
+    for name in ("speech_awb_1", "speech_slt_1"):
+        assert name in held["speech"]
+        assert not any(t.startswith(name.rsplit("_", 1)[0]) for t in train["speech"])
+
+
+def test_noise_types_name_their_split():
+    assert learn.noise_types("train") == ldata.SHARED_NOISE_TYPES + ldata.TRAIN_ONLY_NOISES
+    assert learn.noise_types("heldout") == ldata.SHARED_NOISE_TYPES + ldata.HELDOUT_ONLY_NOISES
+    with pytest.raises(sm.SpecmaskInputError, match="held out: the models never hear it"):
+        learn.MixtureDataset("train", noises=["water_stream"], n_items=2)
+    with pytest.raises(sm.SpecmaskInputError, match="a training noise"):
+        learn.heldout_examples(noises=["vinyl_hiss"])
+    with pytest.raises(sm.SpecmaskInputError, match="Unknown noise type"):
+        learn.noise_regions("train", noises=["rain"])
+    held = learn.heldout_examples(noises="water_stream", speech="speech_slt_1")
+    assert [ex["name"] for ex in held] == ["speech_slt_1 + water_stream"]
 
 
 def test_dataset_draws_only_from_its_split():

@@ -278,3 +278,28 @@ def test_pretrain_script_writes_weights_and_a_matching_record(tmp_path, monkeypa
     assert model.config.to_dict() == record["model"] and next(model.parameters()).dtype == torch.float32
     with pytest.raises(sm.SpecmaskInputError, match="recipe"):
         pretrain.train_pretrained("nope", out_dir=tmp_path)
+
+
+# --------------------------------------------------------------------------- the polar mask
+
+def test_polar_crn_starts_as_the_psm_crn_and_its_mask_is_bounded(pair):
+    _, S, Y = pair
+    settings = dict(arch="crn", features="compressed", hidden=16, layers=1, channels=4, seed=3)
+    psm, polar = learn.build_model(mask="psm", **settings), learn.build_model(mask="polar", **settings)
+    x = ldata.stft_to_tensor(Y)[None]
+    with torch.no_grad():
+        m_psm, m_polar = psm.output_to_mask(psm(x)), polar.output_to_mask(polar(x))
+    torch.testing.assert_close(m_polar[:, 0], m_psm)              # same gain ...
+    assert float(m_polar[:, 1].abs().max()) == 0.0                 # ... and no rotation before training
+    with torch.no_grad():                                          # a trained rotation stays a bounded mask
+        polar.body.out.bias[1] = 0.7
+        m = polar.output_to_mask(polar(x))
+    magnitude = torch.sqrt(m[:, 0] ** 2 + m[:, 1] ** 2)
+    assert float(magnitude.max()) <= 1.0 and float(m[:, 1].abs().max()) > 0.1
+    # its training target: the cIRM with the magnitude clipped to 1, the true rotation kept
+    target = learn.models.training_target(S, Y, "polar").numpy()
+    M = target[0] + 1j * target[1]
+    cirm = sm.complex_ideal_ratio_mask(S, Y)
+    assert np.abs(M).max() <= 1.0 + 1e-6
+    big = np.abs(cirm) > 1e-3
+    np.testing.assert_allclose(np.angle(M[big] * np.conj(cirm[big])), 0.0, atol=1e-4)

@@ -60,17 +60,70 @@ def test_notebook_structure(path):
             assert "..." in stub, f"no `...` stub (e.g. `my_mask = ...`) in the cell before {cell.source!r}"
 
 
+def _explorer_cells(nb):
+    """(index among the code cells, explorer name) of every cell that ends by showing an explorer (``x.widget``)."""
+    code_cells = [c.source for c in nb.cells if c.cell_type == "code"]
+    found = []
+    for i, source in enumerate(code_cells):
+        last_line = source.strip().splitlines()[-1].strip() if source.strip() else ""
+        if re.fullmatch(r"\w+\.widget", last_line):
+            found.append((i, last_line.split(".")[0]))
+    return found
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_every_widget_has_a_static_cell_below(path):
+def test_every_explorer_shows_once(path):
+    """An explorer's own output carries its static view (figure, players, numbers) next to the live widget
+    (specmask_edu/widgets/_controls.py), so no lesson shows it a second time with ``show_static()``: in a live
+    notebook that copy sat below the explorer and went stale as soon as a slider moved."""
     nb = read(path)
     code_cells = [c.source for c in nb.cells if c.cell_type == "code"]
-    for i, source in enumerate(code_cells):
-        last_line = source.strip().splitlines()[-1] if source.strip() else ""
-        if re.fullmatch(r"\w+\.widget", last_line.strip()):
-            following = code_cells[i + 1] if i + 1 < len(code_cells) else ""
-            name = last_line.split(".")[0]
-            assert f"{name}.show_static()" in following, (
-                f"{path.name}: `{last_line}` needs `{name}.show_static()` in the next cell")
+    for i, name in _explorer_cells(nb):
+        for source in code_cells[i:]:
+            assert f"{name}.show_static()" not in source, (
+                f"{path.name}: `{name}` is shown twice; its output already carries the static view")
+
+
+#: The widest code line a lesson may have: a code cell of JupyterLab at 1280 px (file browser open, 13 px
+#: monospace) shows about 115 characters before the line runs off the right edge.
+MAX_CODE_LINE = 110
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=False, reason="lesson 07 is wrapped by the lead"))
+    if p.name.startswith("07_") else p for p in NOTEBOOKS], ids=IDS)
+def test_code_lines_fit_a_laptop_screen(path):
+    """No code line of a lesson runs off the cell at 1280 px: long alt texts and labels are wrapped (implicit
+    string concatenation inside the call's parentheses)."""
+    nb = read(path)
+    long_lines = [f"cell {i}: {len(line)} characters: {line[:60]}..."
+                  for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+                  for line in cell.source.splitlines() if len(line) > MAX_CODE_LINE]
+    assert not long_lines, f"{path.name}: code lines over {MAX_CODE_LINE} characters:\n" + "\n".join(long_lines)
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_explorer_output_carries_the_widget_and_a_static_view(path):
+    """After Run All, each explorer cell has ONE output with the live widget view and a ``text/html`` static view
+    (the figure as ``<img alt>``, the players, the numbers) that frontends without widgets show instead."""
+    import html
+
+    nb = executed(path).nb
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    for i, name in _explorer_cells(nb):
+        outputs = [o for o in code_cells[i].outputs if o.output_type in ("execute_result", "display_data")]
+        views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        assert len(views) == 1, f"{path.name}: `{name}` shows {len(views)} widget views"
+        static = views[0]["data"].get("text/html", "")
+        alt = re.search(r'<img src="data:image/png;base64,[^"]+" alt="([^"]*)"', static)
+        assert alt and len(html.unescape(alt.group(1)).split()) >= 15, f"{path.name}: `{name}` has no static picture"
+        assert "Settings:" in html.unescape(alt.group(1)), f"{path.name}: `{name}`'s alt text lacks its settings"
+        assert "<audio" in static and "aria-describedby" in static, f"{path.name}: `{name}` has no static players"
+        others = [o for o in outputs if o is not views[0]]
+        assert all(set(o.get("data", {})) <= {"application/javascript", "text/plain"} for o in others), (
+            f"{path.name}: `{name}` displays more than its one output and the slider-names script")
 
 
 @pytest.mark.notebook

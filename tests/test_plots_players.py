@@ -262,3 +262,40 @@ def test_sweep_returns_a_handle_and_tells_lines_apart_without_colour():
     assert len(set(markers)) == 3, f"lines must differ by marker shape, not only by colour: {markers}"
     wheel = plots.plot_color_wheel()
     assert wheel.fig is wheel.ax.figure and wheel.artists
+
+
+def test_metric_bars_write_capped_and_undefined_values_as_the_tables_do():
+    """A bar at the metric cap (an exact estimate's SI-SDR, the untouched mixture's SAR) reads "≥ 100" as in
+    metrics.format_table, not "100.0"; an undefined value reads "—", not "nan"; other values keep ``fmt``."""
+    rows = {"cIRM": {"SI-SDR": sm.metrics.DB_LIMIT, "SAR": float("nan")},
+            "IRM": {"SI-SDR": 12.345, "SAR": -sm.metrics.DB_LIMIT}}
+    h = plots.plot_metrics(rows, ("SI-SDR", "SAR"))
+    texts = {m: [t.get_text() for t in h.texts[m]] for m in h.metrics}
+    assert texts == {"SI-SDR": ["≥ 100", "12.3"], "SAR": ["—", "≤ −100"]}
+    for metric, row_texts in texts.items():
+        for name, text in zip(h.names, row_texts):
+            assert text == sm.metrics.format_value(rows[name][metric], digits=1)
+    h.update({"cIRM": {"SI-SDR": 250.0, "SAR": 5.0}, "IRM": {"SI-SDR": -0.04, "SAR": 3.0}})
+    assert [t.get_text() for t in h.texts["SI-SDR"]] == ["≥ 100", "0.0"]
+    stoi = plots.plot_metrics({"IRM": {"STOI": 0.876}}, ("STOI",), fmt="{:.2f}")
+    assert stoi.texts["STOI"][0].get_text() == "0.88"
+
+
+def test_players_carry_a_label_and_a_description():
+    """Every player is named by its label; a description is visible under the label and tied to the player by
+    aria-describedby, with ids unique within a page (two tables, or the same table twice, never share one)."""
+    table = players.player_table({"speech": sine(200, 0.3), "noise": sine(900, 0.1)}, SR,
+                                 descriptions={"speech": players.describe_example("speech_allison_1")})
+    first, second = table.html(), table.html()
+    speech = re.search(r'<audio aria-label="speech" aria-describedby="([^"]+)"', first)
+    assert speech and f"id='{speech.group(1)}'" in first
+    words = sm.example_info("speech_allison_1")["text"]
+    assert words and "Words: &quot;" + words.split(".")[0] in first          # the transcript, shown as text
+    assert re.search(r'<audio aria-label="noise" (?!aria-describedby)', first)   # no description: no reference
+    ids = re.findall(r"id='(specmask-clip-[^']+)'", first) + re.findall(r"id='(specmask-clip-[^']+)'", second)
+    assert len(ids) == len(set(ids)) == 2
+    assert "Words:" not in players.describe_example("babble_real")
+    with pytest.raises(SpecmaskInputError, match="not in the table"):
+        players.player_table({"speech": sine(200, 0.3)}, SR, descriptions={"spech": "typo"})
+    with pytest.raises(SpecmaskInputError, match="descriptions"):
+        players.player_table({"speech": sine(200, 0.3)}, SR, descriptions=["speech"])

@@ -315,28 +315,105 @@ def test_players_are_rebuilt_only_when_their_sound_changed(pair):
     assert calls == [1] and ex.players_html.value != html
 
 
+def _displayed(shown):
+    """The MIME bundles (data, metadata) that ``display(shown)`` publishes, in order."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+
+    shell = InteractiveShell.instance()
+    outputs = []
+    shell.display_pub.publish = lambda data, metadata=None, **kw: outputs.append((data, metadata or {}))
+    try:
+        display(shown)
+    finally:
+        InteractiveShell.clear_instance()
+    return outputs
+
+
 def test_showing_an_explorer_names_its_slider_handles(pair):
     """ipywidgets 8 leaves a slider's handle (role=slider) without an accessible name; showing an explorer
     (``explorer.widget`` as the lessons do, or the explorer itself) also displays the script that copies each
     slider's label to its handle (tests/test_widgets_browser.py checks it runs in JupyterLab)."""
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.display import display
-
     ex = widgets.MaskExplorer(*pair, sr=SR)
-    shell = InteractiveShell.instance()
-    outputs = []
-    shell.display_pub.publish = lambda data, metadata=None, **kw: outputs.append(data)
-    try:
-        for shown in (ex.widget, ex):
-            outputs.clear()
-            display(shown)
-            assert [sorted(d) for d in outputs] == [["application/vnd.jupyter.widget-view+json", "text/plain"],
-                                                    ["application/javascript", "text/plain"]]
-            assert outputs[0]["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
-            script = outputs[1]["application/javascript"]
-            assert "aria-label" in script and "MutationObserver" in script and "[role=slider]" in script
-    finally:
-        InteractiveShell.clear_instance()
+    for shown in (ex.widget, ex):
+        outputs = _displayed(shown)
+        assert [sorted(d) for d, _ in outputs] == [
+            ["application/vnd.jupyter.widget-view+json", "image/png", "text/html", "text/plain"],
+            ["application/javascript", "text/plain"]]
+        assert outputs[0][0]["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+        script = outputs[1][0]["application/javascript"]
+        assert "aria-label" in script and "MutationObserver" in script and "[role=slider]" in script
+
+
+@pytest.mark.parametrize("name", sorted(BUILD))
+def test_an_explorer_displays_once_with_its_static_view(pair, stems, name):
+    """A live notebook shows each explorer ONCE: displaying it publishes exactly one bundle holding both the live
+    widget view and the static view (text/html: the figure as PNG with its alt text, the players, the numbers;
+    image/png with the alt in its metadata), which frontends without widgets show instead, plus the script naming
+    the slider handles. (The lessons used to add a ``show_static()`` cell below, a second, stale copy.)"""
+    import html as html_module
+
+    ex = BUILD[name](pair, stems)
+    outputs = _displayed(ex.widget)
+    views = [(d, m) for d, m in outputs if "application/vnd.jupyter.widget-view+json" in d]
+    assert len(views) == 1, f"{name}: {len(views)} widget views"
+    pictures = [d for d, _ in outputs if "image/png" in d or "<img" in d.get("text/html", "")]
+    assert len(pictures) == 1 and pictures[0] is views[0][0], f"{name}: the figure is displayed more than once"
+    assert [sorted(d) for d, _ in outputs if d is not views[0][0]] == [["application/javascript", "text/plain"]]
+    data, metadata = views[0]
+    static = data["text/html"]
+    alt = ex.alt_text()
+    assert f'alt="{html_module.escape(alt, quote=True)}"' in static and static.count("<img") == 1
+    assert metadata["image/png"]["alt"] == alt and data["text/plain"] == f"[explorer] {alt}"
+    assert static.count("<audio") == len(ex.signals()) == static.count("aria-describedby=")
+    assert plots_png_matches(data["image/png"], ex.png())
+    for control in ex.controls.values():
+        assert html_module.escape(f"{control.description}: ") in static, f"{name}: settings missing"
+    # a freed explorer's box falls back to the plain widget view (the box does not keep the explorer alive)
+    box = ex.widget
+    del ex
+    import gc
+
+    gc.collect()
+    assert box.static_view() is None
+
+
+def plots_png_matches(b64: str, png: bytes) -> bool:
+    import base64
+
+    return base64.b64decode(b64) == png
+
+
+@pytest.mark.parametrize("name", sorted(BUILD))
+def test_every_explorer_player_has_a_label_and_a_description(pair, stems, name):
+    """Every clip an explorer plays is named (aria-label) and described in a short visible sentence tied to the
+    player (aria-describedby), before and after an update that changes the clips."""
+    import re
+
+    ex = BUILD[name](pair, stems)
+    for _ in range(2):
+        described = ex.descriptions()
+        assert set(ex.signals()) <= set(described), f"{name}: clips without a description"
+        assert all(8 <= len(described[k]) <= 200 for k in ex.signals()), f"{name}: {described}"
+        table = ex.players_html.value
+        labels = re.findall(r'<audio aria-label="([^"]*)" aria-describedby="([^"]*)"', table)
+        assert len(labels) == len(ex.signals()) == table.count("<audio"), f"{name}: a player without name/description"
+        for _, element_id in labels:
+            assert f"id='{element_id}'" in table
+        ex.update(**STUCK[name][1])
+
+
+def test_explorers_from_the_bundled_clips_give_the_words_of_the_speech():
+    """``from_example`` knows which recording it loaded: the clean speech's description gives its transcript
+    from the catalogue; an explorer built from arrays can be given one (``transcript=``)."""
+    words = sm.example_info("speech_allison_1")["text"]
+    ex = widgets.MaskExplorer.from_example()
+    assert ex.transcript == words and words in ex.descriptions()["clean target"]
+    assert words.split(".")[0] in ex.players_html.value
+    band = widgets.MixingConsoleExplorer.from_example()
+    assert band.transcript is None and all("Words:" not in d for d in band.descriptions().values())
+    with pytest.raises(SpecmaskInputError, match="transcript"):
+        widgets.STFTExplorer(np.zeros(SR), SR, transcript=3)
 
 
 def test_mask_explorer_labels_come_from_the_registry(pair):

@@ -92,3 +92,18 @@ def test_every_explorer_picture_has_its_text_alternative(explorers_page):
     for box in explorers_page.evaluate(_JS_CONTROLS):
         assert len(box["picture"].split()) >= 15 and "Settings:" in box["picture"], \
             f"{box['title']}: picture title {box['picture']!r}"
+
+
+def test_every_explorer_shows_once(explorers_page):
+    """A live notebook shows each explorer once: its output also carries a static view (text/html, for frontends
+    without widgets), which JupyterLab does not draw since it ranks the widget view first; each live picture
+    gets its text alternative as ``alt`` too (the slider-names script copies its title)."""
+    seen = explorers_page.evaluate("""() => ({
+      widgets: document.querySelectorAll('.jp-OutputArea-output .widget-image').length,
+      static: document.querySelectorAll('.specmask-explorer-static').length,
+      pictures: [...document.querySelectorAll('.jp-OutputArea-output img')]
+        .filter(i => i.getBoundingClientRect().width > 0).length,
+      alts: [...document.querySelectorAll('.jp-OutputArea-output img.widget-image')]
+        .map(i => i.alt === i.title && i.alt.includes('Settings:'))})""")
+    assert seen["widgets"] == seen["pictures"] == len(EXPLORERS) and seen["static"] == 0, seen
+    assert all(seen["alts"]), f"live pictures without their alt text: {seen['alts']}"

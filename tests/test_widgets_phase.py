@@ -27,7 +27,7 @@ def test_show_static_displays_png_players_and_numbers(pair, capsys):
     assert "image/png" in kinds
     html = " ".join(d.get("text/html", "") for d in outputs)
     assert html.count("<audio") == 3
-    assert "SI-SDR" in html and "phase=&#x27;zero&#x27;" in html
+    assert "SI-SDR" in html and "Settings: phase: zero;" in html
 
 
 def test_phase_explorer_choices(pair):

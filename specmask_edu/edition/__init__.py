@@ -9,8 +9,11 @@ The pages need no server and no kernel:
   the notebook's PNG at about half the size; a PNG stays a PNG where WebP would not be smaller);
 - audio players are embedded as ``<audio>`` elements with ``data:audio/flac;base64,...`` sources
   (the notebooks' WAVs re-encoded losslessly as FLAC, about half the size; a clip that a page plays
-  several times, e.g. in an explorer and in the static cell below it, is stored once and shared by a
+  several times, e.g. in an explorer and in its static view, is stored once and shared by a
   short script, see :func:`compact_media`);
+- an explorer's output carries the live widget and a static view (figure, players, numbers; see
+  :mod:`specmask_edu.widgets`): the page draws the widget from its saved state, and keeps the static view
+  next to it, hidden once the widget is drawn, so a page whose widget renderer cannot load still shows it;
 - widgets (sliders, explorers) are kept in their saved state and drawn by the Jupyter widget renderer
   (``@jupyter-widgets/html-manager``, with ``require.js``); math is typeset by MathJax 3 (SVG output, with
   hidden MathML for screen readers). These three scripts are pinned to exact versions (:data:`SCRIPTS`).
@@ -51,7 +54,7 @@ DEFAULT_TIMEOUT = 600
 
 from .media import compact_media  # noqa: E402
 from .scripts import (  # noqa: E402
-    SCRIPTS, STATIC_DIR, _CODE_STYLE, _MATHJAX_CONFIG, _PAGE_CSS, _WIDGET_A11Y_SCRIPT, _script_tag, _script_urls,
+    SCRIPTS, STATIC_DIR, _CODE_STYLE, _MATHJAX_CONFIG, _PAGE_CSS, _script_tag, _script_urls, widget_a11y_script,
     fetch_scripts,
 )
 
@@ -83,6 +86,22 @@ document.addEventListener('DOMContentLoaded', function () {
 {%- block html_head_css -%}
 {{ resources.specmask_scripts['css'] }}
 {%- endblock html_head_css -%}
+{%- block data_widget_view scoped %}
+{% set div_id = uuid4() %}
+{% set datatype_list = output.data | filter_data_type %}
+{% set datatype = datatype_list[0]%}
+<div id="{{ div_id }}" class="jupyter-widgets jp-OutputArea-output {{ extra_class }}">
+<script type="text/javascript">
+var element = document.getElementById('{{ div_id }}');
+</script>
+<script type="{{ datatype }}">
+{{ output.data[datatype] | json_dumps | escape_html_script }}
+</script>
+{%- if 'text/html' in output.data %}
+<div class="specmask-static-fallback">{{ output.data['text/html'] }}</div>
+{%- endif %}
+</div>
+{%- endblock data_widget_view -%}
 {% block data_png scoped %}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
 <img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
@@ -303,7 +322,8 @@ def _nav(pages: list[EditionPage], i: int) -> str:
     if i + 1 < len(pages):
         links.append(f'<a href="{pages[i + 1].path.name}">Next: {html.escape(pages[i + 1].title)}</a>')
     note = ('<span style="color:#57606a">Static edition: sliders need a running kernel (Binder, Colab or '
-            '<code>specmask-edu lab</code>); the cell below each explorer shows its result.</span>')
+            '<code>specmask-edu lab</code>); where no sliders can be drawn, each explorer shows its saved figure, '
+            'players and numbers.</span>')
     return f'<nav class="specmask-nav" style="{_NAV_STYLE}">{"".join(links)}{note}</nav>'
 
 
@@ -312,7 +332,8 @@ def _with_nav(page_html: str, nav: str, lessons=()) -> str:
     and links to other lessons (``NN_name.ipynb`` in the text) pointing at their pages in the edition."""
     page_html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + nav, page_html, count=1)
     head, body_end, tail = page_html.rpartition("</body>")
-    page_html = head + _WIDGET_A11Y_SCRIPT + "\n" + body_end + tail if body_end else page_html + _WIDGET_A11Y_SCRIPT
+    script = widget_a11y_script()
+    page_html = head + script + "\n" + body_end + tail if body_end else page_html + script
     for stem in lessons:
         page_html = page_html.replace(f'href="{stem}.ipynb', f'href="{stem}.html')
     return page_html
@@ -338,8 +359,8 @@ def _index_html(pages: list[EditionPage], version: str, static_prefix: str | Non
     else:
         scripts_note = (f"This edition was built without npm, so the explorers and the mathematics are drawn by "
                         f"scripts loaded from jsDelivr ({versions}, exact versions with integrity hashes): online "
-                        f"they appear as usual; offline the explorers stay blank and the formulas show as LaTeX, "
-                        f"and the static cell below each explorer still shows its figure and players. Build with "
+                        f"they appear as usual; offline the formulas show as LaTeX and each explorer shows its saved "
+                        f"figure, players and numbers in place of its sliders. Build with "
                         f"npm installed to include the scripts.")
     return f"""<!DOCTYPE html>
 <html lang="en">

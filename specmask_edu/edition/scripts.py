@@ -48,26 +48,24 @@ _MATHJAX_CONFIG = (
 _CODE_STYLE = "xcode"
 
 # WCAG AA fixes to the lab template's look: prompts "In [1]:" (grey at half opacity, 2.2:1) become 6.2:1, and links
-# in the text are underlined (their colour alone differs from the text by 1.9:1).
+# in the text are underlined (their colour alone differs from the text by 1.9:1). An explorer's static view
+# (its output's text/html, written next to the widget by the edition's template) is hidden once the widget
+# renderer has drawn the live widget in its place (a .widget-subarea), so the page shows the explorer once.
 _PAGE_CSS = """<style>
 .jp-Notebook .jp-Cell:not(.jp-mod-active) .jp-InputPrompt,
 .jp-Notebook .jp-Cell:not(.jp-mod-active) .jp-OutputPrompt { opacity: 1; color: #616161; }
 .jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
+.jupyter-widgets:has(> .widget-subarea) > .specmask-static-fallback { display: none; }
 </style>"""
 
-# Accessible names for what the widget renderer draws (it gives none): a slider handle is named after its
-# control's description, and an explorer picture gets the alt text of its title (the explorer's description).
-_WIDGET_A11Y_SCRIPT = (
-    "<script>/* specmask_edu: accessible names for drawn widgets */"
-    "(function () { function name() {"
-    "document.querySelectorAll('[role=slider]:not([aria-label])').forEach(function (h) {"
-    "var box = h.closest('.widget-slider, .widget-hslider, .widget-vslider, .jupyter-widgets');"
-    "var label = box && box.querySelector('.widget-label');"
-    "var text = label ? label.textContent.trim() : '';"
-    "if (text) h.setAttribute('aria-label', text); });"
-    "document.querySelectorAll('img[title]:not([alt])').forEach(function (i) { i.alt = i.title; }); }"
-    "name(); new MutationObserver(name).observe(document.body, {childList: true, subtree: true}); })();</script>"
-)
+def widget_a11y_script() -> str:
+    """The page's ``<script>`` naming what the widget renderer draws (it gives none): every slider handle gets
+    its control's label, every explorer picture its title (the explorer's alt text) as ``alt``. The very script
+    a live notebook runs when it shows an explorer (:func:`specmask_edu.widgets._controls.slider_names_js`), so
+    there is one of it to keep right."""
+    from ..widgets._controls import slider_names_js
+
+    return "<script>/* specmask_edu: accessible names for drawn widgets */\n" + slider_names_js() + "\n</script>"
 
 
 def _sri(data: bytes) -> str:

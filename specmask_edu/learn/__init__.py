@@ -135,7 +135,7 @@ def fast_mode() -> bool:
 
 
 from . import data, losses, models  # noqa: E402
-from .data import HeldoutExample, MixtureDataset, heldout_examples, noise_regions, split_clips  # noqa: E402
+from .data import HeldoutExample, MixtureDataset, heldout_examples, noise_regions, noise_types, split_clips  # noqa: E402
 from .evaluate import (  # noqa: E402
     EvaluationResult,
     compare_on_example,
@@ -162,7 +162,18 @@ from .train import (  # noqa: E402
     set_threads,
     train,
 )
-from .pretrain import list_pretrained, load_pretrained, pretrained_record  # noqa: E402
+
+_PRETRAIN_NAMES = ("list_pretrained", "load_pretrained", "pretrained_record")
+
+
+def __getattr__(name):
+    # The pretrained-model functions are imported on first use, so that the training script
+    # ``python -m specmask_edu.learn.pretrain`` runs without runpy's "found in sys.modules" warning.
+    if name in _PRETRAIN_NAMES:
+        from . import pretrain
+
+        return getattr(pretrain, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "INSTALL_HINT",
@@ -175,6 +186,7 @@ __all__ = [
     "HeldoutExample",
     "heldout_examples",
     "noise_regions",
+    "noise_types",
     "split_clips",
     "MASK_KINDS",
     "ModelConfig",

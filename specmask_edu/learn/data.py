@@ -7,12 +7,15 @@ Where the material comes from
 * **Speech** — the bundled speech clips; ``catalog.json`` marks each one ``train`` or ``heldout``
   (:func:`specmask_edu.examples.list_examples` with ``split=...``). The held-out clips are new sentences
   by the two training voices *and* a voice that is never trained on.
-* **Noise** — five types: ``babble``, ``white_noise``, ``pink_noise``, ``brown_noise`` and ``hum``.
-  Babble has its own held-out clip (``babble_heldout``: other talkers, other sentences), so training uses
-  ``babble`` and the held-out split uses ``babble_heldout``. The synthetic noises have no split in the
+* **Noise** — synthetic and recorded (:data:`NOISE_TYPES`). Babble made of espeak-ng talkers has its own
+  held-out clip (``babble_heldout``: other talkers, other sentences), so training uses ``babble`` and the
+  held-out split uses ``babble_heldout``. The synthetic noises (white, pink, brown, hum) have no split in the
   catalogue, so each clip is cut in time: the **first 70 %** (3.5 s of 5 s) is for training and the
-  **last 30 %** (1.5 s) is held out. A held-out mixture therefore never contains a sample of speech or
-  noise that training has seen (:func:`split_clips` lists exactly what each split uses).
+  **last 30 %** (1.5 s) is held out. The recorded noises are single clips with a split in the catalogue:
+  ``babble_real`` (four recorded talkers), ``vinyl_hiss`` and ``fire_crackle`` are training noises
+  (:data:`TRAIN_ONLY_NOISES`), and ``water_stream`` is held out (:data:`HELDOUT_ONLY_NOISES`): a recorded
+  noise of a kind no training mixture contains. A held-out mixture therefore never contains a sample of
+  speech or noise that training has seen (:func:`split_clips` lists exactly what each split uses).
 
 One training mixture (:class:`MixtureDataset`)
 ----------------------------------------------
@@ -51,6 +54,10 @@ from .models import MASK_KINDS, training_target
 __all__ = [
     "SR",
     "NOISE_TYPES",
+    "SHARED_NOISE_TYPES",
+    "TRAIN_ONLY_NOISES",
+    "HELDOUT_ONLY_NOISES",
+    "noise_types",
     "TRAIN_FRACTION",
     "SPLITS",
     "noise_regions",
@@ -63,8 +70,14 @@ __all__ = [
 
 #: Sample rate of the lesson (Hz): the course's one default.
 SR = DEFAULT_SR
-#: Noise types of the lesson, in display order.
-NOISE_TYPES = ("babble", "white_noise", "pink_noise", "brown_noise", "hum")
+#: Noise types with material in both splits (synthetic noises cut in time; babble with a held-out clip).
+SHARED_NOISE_TYPES = ("babble", "white_noise", "pink_noise", "brown_noise", "hum")
+#: Recorded noises used only for training (their one clip is all training material).
+TRAIN_ONLY_NOISES = ("babble_real", "vinyl_hiss", "fire_crackle")
+#: Recorded noise used only for evaluation: a kind of noise the models never hear in training.
+HELDOUT_ONLY_NOISES = ("water_stream",)
+#: Every noise type of the lesson, in display order.
+NOISE_TYPES = SHARED_NOISE_TYPES + TRAIN_ONLY_NOISES + HELDOUT_ONLY_NOISES
 #: Share of each synthetic noise clip (from its start) used for training; the rest is held out.
 TRAIN_FRACTION = 0.7
 SPLITS = ("train", "heldout")
@@ -76,17 +89,40 @@ def _check_split(split) -> str:
     return check_choice(split, "split", SPLITS)
 
 
-def _check_noises(noises) -> tuple[str, ...]:
+def noise_types(split: str = "train") -> tuple[str, ...]:
+    """The noise types that have material in ``split``, in the order of :data:`NOISE_TYPES`.
+
+    >>> noise_types("heldout")        # doctest: +SKIP
+    ('babble', 'white_noise', 'pink_noise', 'brown_noise', 'hum', 'water_stream')
+    """
+    split = _check_split(split)
+    only_other = HELDOUT_ONLY_NOISES if split == "train" else TRAIN_ONLY_NOISES
+    return tuple(n for n in NOISE_TYPES if n not in only_other)
+
+
+def _check_noises(noises, split: str) -> tuple[str, ...]:
+    available = noise_types(split)
     if noises is None:
-        return NOISE_TYPES
+        return available
     if isinstance(noises, str):
         noises = (noises,)
-    noises = tuple(noises)
+    try:
+        noises = tuple(noises)
+    except TypeError:
+        raise SpecmaskInputError(f"`noises` must be None or a list of noise types, got {noises!r}.") from None
     unknown = [n for n in noises if n not in NOISE_TYPES]
     if unknown or not noises:
         raise SpecmaskInputError(
             f"Unknown noise type(s) {unknown or noises!r}: choose from {list(NOISE_TYPES)} "
             "(the held-out babble clip is picked automatically for the held-out split)."
+        )
+    elsewhere = [n for n in noises if n not in available]
+    if elsewhere:
+        other = "held out: the models never hear it in training" if split == "train" else \
+            "a training noise: scoring on it would not measure generalisation"
+        raise SpecmaskInputError(
+            f"Noise type(s) {elsewhere} have no {split} material ({other}). The {split} split has "
+            f"{list(available)}."
         )
     return noises
 
@@ -98,11 +134,13 @@ def noise_regions(split: str = "train", noises=None) -> dict[str, tuple[str, int
     -------
     dict
         ``{noise_type: (clip_name, start_sample, stop_sample)}``. Clips with a split in the catalogue
-        (``babble`` / ``babble_heldout``) are used whole by their split; the others are cut at
-        ``TRAIN_FRACTION`` of their length: ``[0, cut)`` for training, ``[cut, end)`` held out.
+        (``babble`` / ``babble_heldout`` and the recorded noises) are used whole by their split; the others
+        are cut at ``TRAIN_FRACTION`` of their length: ``[0, cut)`` for training, ``[cut, end)`` held out.
+        ``noises`` (default: every type of :func:`noise_types` ``(split)``) may only name types with
+        material in ``split``.
     """
     split = _check_split(split)
-    noises = _check_noises(noises)
+    noises = _check_noises(noises, split)
     regions = {}
     for clip in list_examples("noise"):
         info = example_info(clip)
@@ -168,7 +206,7 @@ class MixtureDataset(torch.utils.data.Dataset):
     gain_range_db : (float, float)
         Random overall level change in dB (default -6 to 6).
     noises : sequence of str or None
-        Noise types to use (default all of :data:`NOISE_TYPES`).
+        Noise types to use (default every type with material in ``split``: :func:`noise_types`).
     seed : int
         Item ``i`` of epoch ``e`` is made from ``numpy.random.default_rng([seed, e, i])``.
     config : STFTConfig, optional
@@ -286,8 +324,8 @@ class HeldoutExample(dict):
 def heldout_examples(snr_db: float = 0.0, noises=None, speech=None) -> list[HeldoutExample]:
     """Every held-out speech clip mixed with every held-out noise region at ``snr_db``.
 
-    The whole speech clip is used (4-6 s); the held-out noise region (e.g. the last 1.5 s of
-    ``white_noise``, or all of ``babble_heldout``) is repeated to the speech's length by
+    The whole speech clip is used (3-7 s); the held-out noise region (e.g. the last 1.5 s of
+    ``white_noise``, all of ``babble_heldout`` or of the recorded ``water_stream``) is repeated to the speech's length by
     :func:`specmask_edu.audio.mix_at_snr`. No randomness: the same call gives the same mixtures.
 
     Parameters
@@ -295,7 +333,7 @@ def heldout_examples(snr_db: float = 0.0, noises=None, speech=None) -> list[Held
     snr_db : float
         Input SNR in dB (default 0).
     noises : sequence of str or None
-        Noise types (default all of :data:`NOISE_TYPES`).
+        Noise types (default every held-out type, :func:`noise_types` ``("heldout")``).
     speech : sequence of str or None
         Held-out speech clips (default all of them); a training clip is refused.
     """

@@ -16,8 +16,10 @@ complex mask). Two architectures:
 * ``"crn"`` — a small **convolutional-recurrent network** in the spirit of CRN (Tan & Wang 2018) and
   GTCRN (Rong et al. 2024), a few tens of thousands of weights: three 2-D convolutions over
   (frequency, time) that halve the frequency axis each (kernel 3 frames: context across neighbouring
-  frames), a bidirectional GRU over time on the bottleneck, and a mirrored decoder with skip
-  connections that returns one (real mask) or two (complex) values per bin. A real-valued network
+  frames), a bidirectional GRU over time on the bottleneck, a mirrored decoder with skip
+  connections, and a last convolution at full frequency resolution that also reads the input planes (so
+  the output may change from one bin to the next, as a phase rotation does), which returns one (real mask)
+  or two (complex) values per bin. A real-valued network
   that outputs the real and imaginary parts is all a complex mask needs (Wu et al. 2023).
 
 Input features (``features``): ``"logmag"`` (the normalised log power above: magnitude only),
@@ -39,6 +41,7 @@ kind               complex?    output layer                               traini
 ``cirm``           yes         :math:`K\tanh(a)` on real and imag. parts  compressed cIRM
                                                                           :math:`K\tanh(C\,M/2)`
 ``cirm_bounded``   yes         :math:`\tanh(|a|)\,e^{j\angle a}`          bounded cIRM
+``polar``          yes         :math:`\sigma(a_0)\,e^{j\pi\tanh(a_1)}`     cIRM, magnitude clipped to 1
 ``mag_mapping``    no          softplus: :math:`|\hat S|^{0.3}`            compressed clean magnitude
 ``complex_mapping`` yes        linear: compressed :math:`\hat S`            compressed clean spectrum
 =================  ==========  =========================================  ===========================
@@ -53,6 +56,12 @@ For ``cirm`` the network's output :math:`\tilde M = K\tanh(a)` lives in the comp
 :func:`specmask_edu.masks.compress_mask`; the mask applied to the mixture is its exact inverse
 :func:`specmask_edu.masks.decompress_mask`, :math:`M = \frac{2}{C}\operatorname{artanh}(\tilde M / K)`
 (which here is simply :math:`2a/C`).
+
+``polar`` is a real gain and a rotation, :math:`M = \sigma(a_0)\,e^{j\theta}`, :math:`\theta = \pi\tanh(a_1)`
+(the magnitude-and-phase decoupling of e.g. Yin et al. 2020, PHASEN). Its rotation output starts at
+exactly 0, so before training a ``polar`` CRN *is* the ``psm`` CRN built with the same seed (same weights,
+same gain; for the MLP and GRU the body is the same and the gain layer's bias is drawn differently):
+trained the same way, any difference between the two is what learning the rotation added.
 """
 
 from __future__ import annotations
@@ -65,7 +74,7 @@ import torch
 from torch import nn
 
 from .._validation import SpecmaskInputError, check_bool, check_number
-from ..masks import compress_mask, oracle_mask
+from ..masks import bound_complex_mask, compress_mask, oracle_mask
 from ..stft import STFTConfig
 
 __all__ = ["MASK_KINDS", "ARCHITECTURES", "FEATURES", "COMPRESSION", "ModelConfig", "MaskEstimator", "build_model",
@@ -77,6 +86,7 @@ MASK_KINDS = {
     "psm": (False, "phase-sensitive mask truncated to 0..1 (real)"),
     "cirm": (True, "complex ideal ratio mask, learned in the compressed domain K*tanh(C*M/2)"),
     "cirm_bounded": (True, "complex ideal ratio mask with its magnitude bounded by tanh (|M| < 1)"),
+    "polar": (True, "polar mask: a gain in 0..1 (as the PSM's) times a learned phase rotation; starts as a real mask"),
     "mag_mapping": (False, "mapping: the compressed clean magnitude |S|^0.3 (used with the mixture phase)"),
     "complex_mapping": (True, "mapping: the compressed clean spectrum |S|^0.3 exp(j angle S)"),
 }
@@ -112,8 +122,10 @@ def training_target(target_stft, mixture_stft, mask: str, K: float = 10.0, C: fl
 
     Computed with :func:`specmask_edu.masks.oracle_mask` from the target STFT :math:`S` and the mixture
     STFT :math:`Y`: ``(freq, frames)`` for a real mask; ``(2, freq, frames)`` (real, imaginary) for a
-    complex one. For ``"cirm"`` it is the compressed cIRM ``compress_mask(S / Y, K, C)``; for the mapping
-    kinds the compressed clean magnitude :math:`|S|^{0.3}` or spectrum (see :func:`compress_spectrum`).
+    complex one. For ``"cirm"`` it is the compressed cIRM ``compress_mask(S / Y, K, C)``; for ``"polar"``
+    the cIRM with its magnitude clipped to 1 (``bound_complex_mask(S / Y, method="clip")``: the PSM's gain
+    range with the true rotation); for the mapping kinds the compressed clean magnitude :math:`|S|^{0.3}` or
+    spectrum (see :func:`compress_spectrum`).
     """
     if mask not in MASK_KINDS:
         raise SpecmaskInputError(f"Unknown mask kind {mask!r}; choose one of {list(MASK_KINDS)}.")
@@ -122,7 +134,10 @@ def training_target(target_stft, mixture_stft, mask: str, K: float = 10.0, C: fl
         re, im, mag = compress_spectrum(S.real, S.imag)
         planes = mag if mask == "mag_mapping" else np.stack([re, im])
         return torch.from_numpy(np.asarray(planes, dtype=np.float32))
-    M = oracle_mask(mask, target_stft, mixture_stft)
+    if mask == "polar":
+        M = bound_complex_mask(oracle_mask("cirm", target_stft, mixture_stft), method="clip")
+    else:
+        M = oracle_mask(mask, target_stft, mixture_stft)
     if mask == "cirm":
         M = compress_mask(M, K=K, C=C)
     if np.iscomplexobj(M):
@@ -138,7 +153,7 @@ class ModelConfig:
     ----------
     arch : {"mlp", "gru", "crn"}
         Frame-context MLP (default), recurrent network, or convolutional-recurrent network.
-    mask : {"psm", "irm", "cirm", "cirm_bounded", "mag_mapping", "complex_mapping"}
+    mask : {"psm", "irm", "cirm", "cirm_bounded", "polar", "mag_mapping", "complex_mapping"}
         What the model outputs (see :data:`MASK_KINDS`); default ``"psm"``.
     hidden : int
         Units per hidden layer (default 256; for the GRU 128 is enough).
@@ -205,7 +220,7 @@ class ModelConfig:
 
     @property
     def is_complex(self) -> bool:
-        """True for the complex mask kinds (``cirm``, ``cirm_bounded``)."""
+        """True for the complex kinds (``cirm``, ``cirm_bounded``, ``polar``, ``complex_mapping``)."""
         return MASK_KINDS[self.mask][0]
 
     @property
@@ -240,7 +255,8 @@ class ModelConfig:
 
 
 class _CRN(nn.Module):
-    """Encoder (3 strided 2-D convolutions over frequency), bidirectional GRU over time, decoder with skips."""
+    """Encoder (3 strided 2-D convolutions over frequency), bidirectional GRU over time, decoder with skips,
+    a full-resolution refinement that reads the input planes again."""
 
     def __init__(self, config: ModelConfig, in_planes: int, out_planes: int):
         super().__init__()
@@ -260,9 +276,13 @@ class _CRN(nn.Module):
         self.decoder = nn.ModuleList([
             nn.Sequential(nn.Conv2d(ch, ch, (5, 3), padding=(2, 1)), nn.PReLU(ch)) for _ in range(2)
         ])
+        # full frequency resolution again: the decoder's features beside the input planes, so that the output
+        # can differ from one bin to the next (a phase rotation does; the encoder halved the frequency axis)
+        self.refine = nn.Sequential(nn.Conv2d(ch + in_planes, ch, (3, 3), padding=(1, 1)), nn.PReLU(ch))
         self.out = nn.Conv2d(ch, out_planes, (5, 3), padding=(2, 1))
 
     def forward(self, x):  # x: (B, planes, F, T) -> (B, out_planes, F, T)
+        planes = x
         skips = []
         for layer in self.encoder:
             x = layer(x)
@@ -275,7 +295,7 @@ class _CRN(nn.Module):
             x = nn.functional.interpolate(x, size=(self.sizes[-2 - i], T), mode="nearest")
             x = layer(x) + skips[-2 - i]
         x = nn.functional.interpolate(x, size=(self.sizes[0], T), mode="nearest")
-        return self.out(x)
+        return self.out(self.refine(torch.cat([x, planes], dim=1)))
 
 
 class MaskEstimator(nn.Module):
@@ -308,6 +328,8 @@ class MaskEstimator(nn.Module):
                 if config.mask == "cirm":  # the applied mask is 2a/C: keep its random start small, centred on 1
                     self.body.out.weight.mul_(config.C / 2)
                     self.body.out.bias[0] = config.C / 2
+                if config.mask == "polar":  # rotation 0 at the start: the same network as the PSM model
+                    self.body.out.weight[1].zero_()
             return
         n_in = F * config.input_planes
         if config.arch == "mlp":
@@ -321,6 +343,10 @@ class MaskEstimator(nn.Module):
                                bidirectional=config.bidirectional)
             width = config.hidden * (2 if config.bidirectional else 1)
         self.head = nn.Linear(width, F * self.out_channels)
+        if config.mask == "polar":  # rotation 0 at the start: the gain part is the PSM model's output layer
+            with torch.no_grad():
+                self.head.weight[F:].zero_()
+                self.head.bias[F:].zero_()
 
     # ------------------------------------------------------------------ features
 
@@ -402,6 +428,9 @@ class MaskEstimator(nn.Module):
             return torch.sigmoid(a)
         if mask == "cirm":
             return self.config.K * torch.tanh(a)
+        if mask == "polar":  # gain sigmoid(a0) in 0..1 (the PSM's), rotation pi * tanh(a1) in (-pi, pi)
+            gain, rotation = torch.sigmoid(a[:, 0]), torch.pi * torch.tanh(a[:, 1])
+            return torch.stack([gain * torch.cos(rotation), gain * torch.sin(rotation)], dim=1)
         radius = torch.sqrt(a[:, 0] ** 2 + a[:, 1] ** 2 + 1e-12)[:, None]
         return a * (torch.tanh(radius) / radius)
 

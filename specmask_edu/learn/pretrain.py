@@ -55,7 +55,7 @@ MAX_BYTES = 2 * 1024 * 1024
 
 _MAG = dict(features="logmag")
 _CRN = dict(arch="crn", features="compressed", hidden=48, layers=1, channels=8)
-_CRN_TRAIN = dict(loss="compressed", epochs=40, n_items=160, batch_size=8, lr=2e-3, heldout_items=16,
+_CRN_TRAIN = dict(loss="compressed", epochs=90, n_items=160, batch_size=8, lr=2e-3, heldout_items=16,
                   speed_factors=(0.9, 1.0, 1.1))
 
 #: The recipes: name -> (what it is, model settings, training settings). Same data, seed and
@@ -77,6 +77,9 @@ RECIPES = {
                 dict(mask="psm", **_CRN), dict(_CRN_TRAIN)),
     "crn_cirm": ("phase-aware CRN (compressed Re/Im input), complex mask (cIRM), compressed + SI-SDR loss",
                  dict(mask="cirm", **_CRN), dict(_CRN_TRAIN)),
+    "crn_polar": ("phase-aware CRN (compressed Re/Im input), polar mask (PSM gain x learned rotation, starts as "
+                  "crn_psm), compressed + SI-SDR loss",
+                  dict(mask="polar", **_CRN), dict(_CRN_TRAIN)),
     "crn_complex_mapping": ("phase-aware CRN, complex mapping (predicts the compressed clean spectrum), "
                             "compressed + SI-SDR loss",
                             dict(mask="complex_mapping", **_CRN), dict(_CRN_TRAIN)),
@@ -186,7 +189,7 @@ def train_pretrained(name: str, out_dir=PRETRAINED_DIR, minutes: float = 10.0, s
         "model": model.config.to_dict(),
         "parameters": model.n_parameters,
         "train": config.to_dict(),
-        "data": {"train": split_clips("train", config.noises), "heldout": split_clips("heldout", config.noises),
+        "data": {"train": split_clips("train", config.noises), "heldout": split_clips("heldout"),
                  "note": "training mixtures are drawn on the fly from the train split (MixtureDataset); held-out "
                          "scores use every held-out speech clip with every held-out noise region"},
         "seed": seed,

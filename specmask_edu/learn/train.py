@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 
 from .._validation import SpecmaskInputError, check_int, check_number, check_seed
-from .data import MixtureDataset
+from .data import MixtureDataset, noise_types
 from .losses import LOSSES, SIGNAL_KINDS, compute_loss
 from .models import MaskEstimator, ModelConfig
 
@@ -310,9 +310,14 @@ def plot_history(history: dict, ax=None):
 def _heldout_batch(model, config):
     if config.heldout_items <= 0:
         return None
+    # the held-out loss uses the chosen noise types that have held-out material (all of them by default)
+    noises = None
+    if config.noises is not None:
+        chosen = (config.noises,) if isinstance(config.noises, str) else tuple(config.noises)
+        noises = [n for n in chosen if n in noise_types("heldout")] or None
     data = MixtureDataset("heldout", mask=model.config.mask, n_items=config.heldout_items,
                           segment_seconds=config.segment_seconds, snr_range=config.snr_range,
-                          gain_range_db=config.gain_range_db, noises=config.noises, seed=config.seed + 1,
+                          gain_range_db=config.gain_range_db, noises=noises, seed=config.seed + 1,
                           config=model.config.stft_config(), K=model.config.K, C=model.config.C)
     return torch.utils.data.default_collate([data[i] for i in range(len(data))])
 

@@ -190,12 +190,24 @@ def _set_metric_ylim(ax, values, ylim):
     ax.set_ylim(low - 0.15 * span * (low < 0), high + 0.18 * span)
 
 
+def bar_label(value, fmt: str = "{:.1f}") -> str:
+    """The text written on a metric bar: as the tables write it (:func:`specmask_edu.metrics.format_value`),
+    ``"≥ 100"`` / ``"≤ −100"`` for a value at the metric cap (the true ratio is at least that), ``"—"`` for an
+    undefined one (NaN or None), else ``fmt`` of the number (``-0.0`` printed as ``0.0``)."""
+    from ..metrics import DB_LIMIT, format_value
+
+    if value is None or not np.isfinite(float(value)) or abs(float(value)) >= DB_LIMIT:
+        return format_value(value)
+    text = fmt.format(float(value))
+    return text[1:] if text.startswith("-") and text.lstrip("-").strip("0.") == "" else text
+
+
 def _place_label(ax, text, value, fmt):
     """Write ``value`` at the end of its bar, kept inside the axes when the bar leaves the range."""
     low, high = ax.get_ylim()
     margin = 0.07 * (high - low)
     v = 0.0 if not np.isfinite(value) else float(value)
-    text.set_text(fmt.format(value))
+    text.set_text(bar_label(value, fmt))
     if v >= 0:
         text.set_y(min(v, high - margin))
         text.set_va("bottom")
@@ -250,7 +262,8 @@ def plot_metrics(rows: dict, metrics=("SI-SDR",), ax=None, title: str | None = N
         Fixed range (an explorer keeps it fixed so bars can be compared between slider positions);
         default fits the values and includes 0.
     fmt : str
-        Format of the value written on each bar.
+        Format of the value written on each bar; a value at the metric cap is written ``≥ 100`` and an
+        undefined one ``—``, as in :func:`specmask_edu.metrics.format_table` (see :func:`bar_label`).
     """
     if isinstance(metrics, str):
         metrics = (metrics,)

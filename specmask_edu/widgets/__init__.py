@@ -22,16 +22,21 @@ Every explorer is a class with
 * ``.widget`` — the ipywidgets container to display (controls on top, the figure, the players, a
   line of numbers). Keep the explorer in a variable and put ``explorer.widget`` as the last line of a
   cell (the controls hold the explorer only weakly, so an explorer nobody refers to is freed, and its
-  widgets are closed).
+  widgets are closed). Its output carries the live widget *and* a static view of the explorer as it was
+  built (see below), so a live notebook shows it once and a page without widgets still shows its result.
 * ``.update(**params)`` — set parameters from code (tests and benchmarks call it; the sliders call it
   too). Unknown names or values outside a control's range raise :class:`SpecmaskInputError`, and the
   explorer keeps its last good state.
-* ``.show_static()`` — display the current state as a plain PNG (with its alt text), a player table and
-  the numbers. Every lesson has such a cell right below each explorer, so an exported HTML page or a CI
-  log shows the result even where no widget frontend runs.
+* ``.show_static()`` — display the current state once more as plain HTML (``.static_html()``: the figure
+  as PNG with its alt text, a player table, the numbers): a snapshot of one setting that stays in the
+  notebook. The lessons do not need it, since the explorer's own output already carries that view.
 * ``.alt_text()`` — the picture's text alternative for the current state: what it shows (the class's
   ``picture`` sentence), the settings as the controls show them, and the numbers. The live picture carries
-  it as its ``tooltip`` (HTML ``title``, which the HTML edition copies to ``alt``), updated on every update.
+  it as its ``tooltip`` (HTML ``title``, which the slider-names script copies to ``alt``), updated on every
+  update.
+* ``.descriptions()`` — ``{label: text}``: what each player plays, shown under its label and tied to it
+  with ``aria-describedby``; the clean speech gives its words where the explorer knows them
+  (``transcript=``, filled in by ``from_example`` from the catalogue).
 * ``.params`` (current values), ``.fig`` (the figure), ``.signals()`` (the clips in the players),
   ``.last_timing`` (seconds of the last update: ``compute``, ``draw``, ``encode`` (the picture),
   ``players``, ``total``, and ``cpu_compute_draw``, the process CPU time of compute + draw).
@@ -52,10 +57,17 @@ Here each explorer owns one standalone matplotlib figure that pyplot does not tr
 
 The controls never move or disappear, nothing stacks up and the number of open figures stays constant.
 Only core ipywidgets are used (``Image``, ``HTML``, sliders, menus), so it runs wherever ipywidgets 8
-does (JupyterLab 4, Notebook 7, ...), with no frontend extension to install. Where no widget frontend runs
-(exported HTML, CI logs, nbviewer), the cell below each explorer calls ``show_static()``, which displays
-the same figure as a lossless PNG with ``IPython.display.Image`` and the players as plain HTML
-``<audio>`` elements.
+does (JupyterLab 4, Notebook 7, ...), with no frontend extension to install.
+
+One output, two views. Displaying an explorer publishes ONE output with two MIME types: the widget view
+(``application/vnd.jupyter.widget-view+json``) and ``text/html``, the static view (the figure as a
+lossless PNG ``<img>`` with its alt text, the players as plain ``<audio>`` elements, the numbers;
+:meth:`Explorer.static_html`), plus ``text/plain`` (the alt text, for CI logs). A frontend draws one MIME
+type per output: JupyterLab, Notebook 7 and VS Code rank the widget view first and draw the live explorer;
+nbconvert (and so GitHub and nbviewer) takes the widget view only when the notebook stores the widget's
+state and the static view otherwise. The HTML edition stores the state, draws the widget and keeps the
+static view beside it, hidden once the widget is drawn (``edition.scripts``). The static view is made once,
+when the explorer is shown: it shows the explorer as built, with its settings written above it.
 
 Sliders that trigger an inverse STFT use ``continuous_update=False``: the picture updates when the
 slider is released. Players are rebuilt only when a clip changed (a fingerprint of the clips is compared
@@ -63,7 +75,8 @@ first). At laptop width (1280 x 800) every slider keeps a track of at least 150 
 (``min_width`` from the label's length; rows of controls wrap); keep control labels short (26 characters at
 most, ``tests/test_widgets_base.py``) and put formulas in the title. Displaying an explorer also displays a
 small script that gives every slider handle its label as accessible name (ipywidgets 8 leaves the handles
-unnamed; see ``_controls.slider_names_script``).
+unnamed) and every explorer picture its alt text; the HTML edition writes the same script into its pages
+(``_controls.slider_names_script``).
 
 Writing a new explorer: put it in the module of its lesson, subclass :class:`Explorer` (or
 ``_mixture.MixtureExplorer`` for a mask applied to a target + interference mixture: then give only
@@ -80,7 +93,9 @@ should load, and implement
   ``self.animate(*handle.artists, ...)``,
 * ``_draw()`` -> update those artists in place (``handle.update(...)``); return True only if something
   that is not registered changed (axis limits, a colour bar), which costs a full redraw,
-* ``signals()`` -> ``{label: waveform}`` for the player table, and ``info()`` -> an HTML string,
+* ``signals()`` -> ``{label: waveform}`` for the player table, ``descriptions()`` -> ``{label: short text}``
+  saying what each clip plays (use ``self._words(text)`` for the clean speech, which adds its transcript),
+  and ``info()`` -> an HTML string,
 * ``picture`` -> one sentence saying what the figure shows and the point it makes (the start of its alt text).
 
 Taught from ``notebooks/00_welcome.ipynb`` (how to use a slider) onwards.

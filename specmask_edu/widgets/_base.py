@@ -14,8 +14,9 @@ import gc
 import html as _html
 import re
 import time
+import weakref
 
-from IPython.display import HTML, display
+from IPython.display import display
 
 from .. import players, plots
 from .._defaults import DEFAULT_SR
@@ -66,6 +67,26 @@ EXAMPLE_INPUTS = {
     "harmonic_percussive": _harmonic_percussive,    # bass + chords + melody, drums:   (harmonic, percussive)
     "oracle_estimates": _oracle_estimates,          # IRM/IBM/PSM estimates, target:   (estimates, reference)
 }
+
+
+def _transcript(example: str, chosen: dict):
+    """The catalogue's transcript of the speech clip an :data:`EXAMPLE_INPUTS` loader loads with the names
+    ``chosen`` (its own default where none is chosen); None where it loads no speech clip by name."""
+    import inspect
+
+    from ..examples import example_info
+
+    parameters = inspect.signature(EXAMPLE_INPUTS[example]).parameters
+    key = next((k for k in ("name", "speech") if k in parameters), None)
+    name = chosen.get(key, parameters[key].default) if key else None
+    if not isinstance(name, str):
+        return None
+    try:
+        return example_info(name).get("text")
+    except SpecmaskInputError:
+        return None
+
+
 _EXAMPLE_ARGS = {"clip": ("name",), "mixture": ("speech", "noise"), "band": (), "harmonic_percussive": (),
                  "oracle_estimates": ("speech", "noise", "snr_db", "config")}
 
@@ -73,8 +94,10 @@ _EXAMPLE_ARGS = {"clip": ("name",), "mixture": ("speech", "noise"), "band": (), 
 class Explorer:
     """Base class of the explorers: controls + one figure (as a picture) + a player table + numbers.
 
-    Subclasses fill in ``_make_controls``, ``_compute``, ``_draw_first``, ``_draw``, ``signals`` and
-    ``info`` (see :mod:`specmask_edu.widgets`). ``__init__`` of a subclass does its expensive work
+    Subclasses fill in ``_make_controls``, ``_compute``, ``_draw_first``, ``_draw``, ``signals``,
+    ``descriptions`` and ``info`` (see :mod:`specmask_edu.widgets`). ``transcript`` (keyword): the words
+    spoken in the target clip, which the clean speech's player description gives (``from_example`` fills it in
+    from the catalogue). ``__init__`` of a subclass does its expensive work
     (loading, STFTs) first and then calls ``super().__init__(sr, **initial)``, which checks the starting
     values, computes and draws the initial state.
     """
@@ -96,8 +119,13 @@ class Explorer:
     #: which adds the current settings and numbers.
     picture = ""
 
-    def __init__(self, sr: int = DEFAULT_SR, **initial):
+    def __init__(self, sr: int = DEFAULT_SR, transcript: str | None = None, **initial):
         self.sr = check_sr(sr)
+        if transcript is not None and not isinstance(transcript, str):
+            raise SpecmaskInputError(f"`transcript` must be the words spoken in the target clip as a string (or "
+                                     f"None), got {type(transcript).__name__}.")
+        #: The words spoken in the target clip (None if unknown or not speech): the players' descriptions give it.
+        self.transcript = transcript.strip() if transcript else None
         self.controls = self._make_controls()
         self.params = {name: control.value for name, control in self.controls.items()}
         self.params.update(self._checked(initial))
@@ -112,6 +140,7 @@ class Explorer:
         self.canvas.redraw(full=True)
         self.widget, self.image, self.players_html, self.info_html = _controls.layout(
             self.title, self.controls, self.control_rows, self.frame_format)
+        self.widget.static_view = weakref.WeakMethod(self.static_bundle)  # its display carries the static view
         _controls.connect(self.controls, self)
         _controls.close_when_freed(self, self.widget)
         self._sync_controls()
@@ -139,6 +168,8 @@ class Explorer:
                                      f"({', '.join(names) or 'none'}), got {len(clips)}.")
         chosen = dict(zip(names, clips))
         chosen.update({name: kwargs.pop(name) for name in names[len(clips):] if name in kwargs})
+        if "transcript" not in kwargs:  # the words of the speech clip, for the players' descriptions
+            kwargs["transcript"] = _transcript(cls.example, chosen)
         return cls(*EXAMPLE_INPUTS[cls.example](check_sr(sr), **chosen), sr=sr, **kwargs)
 
     # ---------------------------------------------------------------- to implement
@@ -159,6 +190,15 @@ class Explorer:
     def signals(self) -> dict:
         """``{label: waveform}`` of the clips in the player table (current state)."""
         raise NotImplementedError
+
+    def descriptions(self) -> dict:
+        """``{label: short text}``: what each clip of :meth:`signals` plays, shown under its player and read
+        with it (``aria-describedby``); the clean speech gives its :attr:`transcript` where it is known."""
+        raise NotImplementedError
+
+    def _words(self, text: str) -> str:
+        """``text`` followed by the transcript, when the explorer knows it."""
+        return f'{text.rstrip(".")}. Words: "{self.transcript}"' if self.transcript else text
 
     def info(self) -> str:
         """HTML line of numbers shown under the players."""
@@ -249,16 +289,19 @@ class Explorer:
         t3 = time.perf_counter()
         frame = self.canvas.encode(self.frame_format)
         t4 = time.perf_counter()
-        self.image.value = frame
+        text = self.info()
+        # The frame and its text alternative in one message: an ipywidgets Image view rebuilds its picture on any
+        # change (its tooltip too), so two messages made the browser decode every frame twice.
+        with self.image.hold_sync():
+            self.image.value = frame
+            self.image.tooltip = self.alt_text(text)  # the HTML edition writes it out as the picture's alt
         signals = self.signals()
         fingerprint = _fingerprint(signals)
         if fingerprint != getattr(self, "_players_fingerprint", None):  # re-send the audio only when it changed
             self.players_html.value = self.player_table(signals).html()
             self._players_fingerprint = fingerprint
         t5 = time.perf_counter()
-        text = self.info()
         self.info_html.value = text
-        self.image.tooltip = self.alt_text(text)  # the HTML edition writes it out as the picture's alt
         if t0 is not None:
             self.last_timing = {"compute": t1 - t0, "draw": t2 - t1, "encode": t4 - t3, "players": t5 - t4,
                                 "total": time.perf_counter() - t0}
@@ -273,7 +316,9 @@ class Explorer:
         if signals is None:
             signals = self.signals()
         self._player_gain = min(getattr(self, "_player_gain", 1.0), players.group_gain(signals))
-        return players.player_table(signals, self.sr, gain=self._player_gain)
+        described = self.descriptions()
+        return players.player_table(signals, self.sr, gain=self._player_gain,
+                                    descriptions={k: v for k, v in described.items() if k in signals})
 
     def png(self) -> bytes:
         """The current figure as PNG bytes (what :meth:`show_static` displays).
@@ -297,21 +342,44 @@ class Explorer:
         what = (self.picture or self.title or type(self).__name__).rstrip(". ")
         return f"{what}. Settings: {self.settings_text()}." + (f" {numbers}" if numbers else "")
 
+    def static_html(self, image_html: str | None = None) -> str:
+        """The current state as one HTML fragment that needs no widgets: the title and settings, the figure as
+        a PNG ``<img>`` whose ``alt`` is :meth:`alt_text`, the player table and the numbers.
+
+        Displaying the explorer (``explorer.widget``, or the explorer itself) carries it in the same output
+        as the live widget (see :meth:`static_bundle`): JupyterLab, Notebook 7 and VS Code draw the widget,
+        while an exported page without widget state, GitHub or nbviewer show this instead."""
+        if image_html is None:
+            image_html = plots.image_bundle(self.png(), self.alt_text())[0]["text/html"]
+        settings = _html.escape(self.settings_text())
+        title = f"<div style='font-weight:bold'>{_html.escape(self.title)}</div>" if self.title else ""
+        return (f"<div class='specmask-explorer-static'>{title}"
+                f"<div style='font-size:90%;color:#555'>Saved view of the explorer (move its sliders in a running "
+                f"notebook). Settings: {settings}.</div>{image_html}{self.player_table().html()}"
+                f"{self.info()}</div>")
+
+    def static_bundle(self) -> tuple[dict, dict]:
+        """The static view as display data ``(data, metadata)``: ``text/html`` (:meth:`static_html`), the figure
+        as ``image/png`` with its ``alt`` in the metadata (for viewers that show only images) and ``text/plain``
+        (the alt text, for consoles and CI logs). Displaying the explorer adds them to the widget view."""
+        alt = self.alt_text()
+        image, metadata = plots.image_bundle(self.png(), alt)
+        data = {"text/html": self.static_html(image["text/html"]), "image/png": image["image/png"],
+                "text/plain": f"[explorer] {alt}"}
+        return data, metadata
+
     def show_static(self):
-        """Display the current state without widgets: the figure as PNG (with :meth:`alt_text`), the
-        players, the numbers."""
-        settings = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        display(HTML(f"<div style='font-size:90%;color:#555'>{_html.escape(type(self).__name__)}: "
-                     f"{_html.escape(settings)}</div>"))
-        data, metadata = plots.image_bundle(self.png(), self.alt_text())
+        """Display the current state once more, without widgets: the figure as PNG (with :meth:`alt_text`),
+        the players, the numbers (:meth:`static_bundle`).
+
+        The lessons do not need it: the explorer's own output already carries this view for frontends that
+        do not draw widgets. Use it to keep a snapshot of a setting in the notebook (it does not follow the
+        sliders)."""
+        data, metadata = self.static_bundle()
         display(data, metadata=metadata, raw=True)
-        display(self.player_table())
-        text = self.info()
-        if text:
-            display(HTML(text))
 
     def _ipython_display_(self):
-        display(self.widget)  # with the script naming its slider handles (see _controls._ExplorerBox)
+        display(self.widget)  # the widget with its static view, and the script naming its slider handles
 
 
 def _plain_text(markup: str) -> str:

@@ -29,7 +29,7 @@ import traitlets
 from .._validation import SpecmaskInputError, check_bool, check_number
 
 __all__ = ["slider", "selection_slider", "dropdown", "checkbox", "check_value", "shown_value", "connect", "sync",
-           "layout", "close_when_freed", "MIN_TRACK_PX", "slider_names_script"]
+           "layout", "close_when_freed", "MIN_TRACK_PX", "slider_names_script", "slider_names_js"]
 
 _STYLE = {"description_width": "initial"}
 #: The narrowest slider track (or menu) a control keeps, in CSS pixels: at 1280 x 800 a row that has no
@@ -74,19 +74,23 @@ def checkbox(description, value=False, width="auto"):
 # visible <label> is not tied to it, and ipywidgets passes noUiSlider no ``handleAttributes`` (checked in
 # jupyterlab_widgets 3.0.17; noUiSlider's own issue: https://github.com/leongersen/noUiSlider/issues/1223).
 # axe-core reports every such handle ("aria-input-field-name", serious). Until ipywidgets names them, this
-# script copies each slider's label to its handle as aria-label, for the handles on the page now and for those
-# drawn later (a MutationObserver; installed once per page). JupyterLab and Notebook 7 run it as the
+# script copies each slider's label to its handle as aria-label, and an explorer picture's title (its text
+# alternative, kept up to date by the kernel) to its alt, for what is on the page now and what is drawn or
+# changed later (a MutationObserver; installed once per page). JupyterLab and Notebook 7 run it as the
 # application/javascript output the explorer displays after its widget (outputs of the running session are
-# trusted); the HTML edition writes it into the page. Where no JavaScript output runs (VS Code, Colab, GitHub)
-# the handles stay as ipywidgets draws them.
+# trusted); the HTML edition writes the same script into its pages (``edition.scripts``). Where no JavaScript
+# output runs (VS Code, Colab, GitHub) the handles stay as ipywidgets draws them.
 _SLIDER_NAMES_JS = """(function () {
   if (window.specmaskSliderNames) { window.specmaskSliderNames(); return; }
   const name = function () {
-    document.querySelectorAll('.widget-slider [role=slider]:not([aria-label])').forEach(function (handle) {
-      const box = handle.closest('.widget-slider');
+    document.querySelectorAll('[role=slider]:not([aria-label])').forEach(function (handle) {
+      const box = handle.closest('.widget-slider, .widget-hslider, .widget-vslider, .jupyter-widgets');
       const label = box && box.querySelector('.widget-label');
       const text = label && label.textContent.trim();
       if (text) handle.setAttribute('aria-label', text);
+    });
+    document.querySelectorAll('img.widget-image[title]').forEach(function (img) {
+      if (img.alt !== img.title) img.alt = img.title;
     });
   };
   let queued = false;
@@ -94,15 +98,21 @@ _SLIDER_NAMES_JS = """(function () {
     if (queued) return;
     queued = true;
     requestAnimationFrame(function () { queued = false; name(); });
-  }).observe(document.body, {childList: true, subtree: true});
+  }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['title']});
   window.specmaskSliderNames = name;
   name();
 })();"""
 
 
+def slider_names_js() -> str:
+    """The JavaScript source of :func:`slider_names_script` (the HTML edition writes it into every page)."""
+    return _SLIDER_NAMES_JS
+
+
 def slider_names_script():
     """The ``IPython.display.Javascript`` that gives every slider handle on the page its label as accessible
-    name (see the comment above ``_SLIDER_NAMES_JS``: a gap in ipywidgets 8, not in the explorers)."""
+    name and every explorer picture its title as ``alt`` (see the comment above ``_SLIDER_NAMES_JS``: a gap
+    in ipywidgets 8, not in the explorers)."""
     from IPython.display import Javascript
 
     return Javascript(_SLIDER_NAMES_JS)
@@ -208,13 +218,36 @@ class _Picture(w.Image):
 
 
 class _ExplorerBox(w.VBox):
-    """The explorer's box; shown in a notebook (``explorer.widget`` as the last line of a cell), it also
-    displays :func:`slider_names_script` so its slider handles get their accessible names."""
+    """The explorer's box. Shown in a notebook (``explorer.widget`` as the last line of a cell, or the explorer),
+    it is ONE output carrying two views of the explorer:
+
+    * ``application/vnd.jupyter.widget-view+json``, the live widget, which JupyterLab, Notebook 7 and VS Code
+      draw (they rank it above HTML), as does the HTML edition from the saved widget state;
+    * ``text/html``, the static view (``static_view``, the explorer's :meth:`~Explorer.static_bundle`: the
+      figure as PNG with its alt text, the players, the numbers; also ``image/png`` for image-only viewers),
+      which frontends without the widget or its state show instead: nbconvert picks it when the notebook has no widget state (GitHub, nbviewer, a page
+      exported from a saved notebook), and a notebook reopened untrusted shows it too.
+
+    So a live notebook shows each explorer once, and a page without widgets still shows its result. Then it
+    displays :func:`slider_names_script` so its slider handles get their accessible names.
+    """
+
+    #: A callable (a weak method of the explorer) returning the static view as ``(data, metadata)``, or None.
+    static_view = None
+
+    def _repr_mimebundle_(self, **kwargs):
+        data, metadata = super()._repr_mimebundle_(**kwargs), {}
+        make = self.static_view() if self.static_view is not None else None  # None once the explorer is freed
+        if make is not None:
+            static, metadata = make()
+            data.update(static)
+        return data, metadata
 
     def _ipython_display_(self):
         from IPython.display import display
 
-        display(self._repr_mimebundle_(), raw=True)
+        data, metadata = self._repr_mimebundle_()
+        display(data, metadata=metadata, raw=True)
         display(slider_names_script())
 
 

@@ -128,6 +128,16 @@ class MixtureExplorer(SignalRowMixin, Explorer):
         return {"mixture": self.mixture, f"estimate ({self._estimate_name()})": self.estimate,
                 "clean target": self.target, "removed (mixture - estimate)": self.mixture - self.estimate}
 
+    def descriptions(self):
+        name = self._estimate_name()
+        return {"mixture": f"The target mixed with the interference at an input SNR of {self.params['snr_db']:g} dB: "
+                           "what the mask is applied to.",
+                f"estimate ({name})": f"The mixture with the {name} mask applied, taken back to a waveform: what "
+                                      "the mask keeps.",
+                "clean target": self._words("The target alone, before mixing: the reference the scores use."),
+                "removed (mixture - estimate)": "What the mask took out of the mixture: ideally the interference "
+                                                "alone."}
+
     def _estimate_name(self):
         return "M·Y"
 

@@ -253,6 +253,13 @@ class CompressionExplorer(Explorer):
         return {"mixture": self.mixture, "decompressed prediction": self.estimate, "bounded cIRM": self.bounded,
                 "clean target": self.target}
 
+    def descriptions(self):
+        return {"mixture": "The target mixed with the interference: what the masks are applied to.",
+                "decompressed prediction": f"The mixture with a cIRM predicted with error {self.params['error']:g} in "
+                                           "the compressed domain, then decompressed.",
+                "bounded cIRM": "The mixture with the bounded cIRM (magnitude squashed below 1, phase kept).",
+                "clean target": self._words("The target alone: the reference the scores use.")}
+
     def info(self):
         p = self.params
         s = self.scores

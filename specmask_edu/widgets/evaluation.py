@@ -146,6 +146,12 @@ class ScaleExplorer(Explorer):
     def signals(self):
         return {f"{self.params['estimate']} × {self.gain:.2f}": self.scaled, "clean target": self.reference}
 
+    def descriptions(self):
+        return {f"{self.params['estimate']} × {self.gain:.2f}": f"The {self.params['estimate']} estimate turned "
+                                                                f"{self.params['gain_db']:+.1f} dB: the same sound, "
+                                                                "quieter or louder.",
+                "clean target": self._words("The target alone: the reference both scores use.")}
+
     def info(self):
         p = self.params
         m = self.metrics["scaled estimate"]

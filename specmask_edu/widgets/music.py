@@ -139,6 +139,14 @@ class MixingConsoleExplorer(Explorer):
         return {"console output": self.output, "same settings on the true stems": self.reference_output,
                 "original mixture": self.mixture}
 
+    def descriptions(self):
+        return {"console output": "The separated instruments mixed with the faders, mute and solo switches set "
+                                  "here.",
+                "same settings on the true stems": "The same console settings applied to the true instrument "
+                                                   "tracks: what a perfect separation would give.",
+                "original mixture": f"All {len(self.names)} instruments together ({', '.join(self.names)}), "
+                                    "as the console receives them."}
+
     def info(self):
         g = self.gains()
         esc = _html.escape
@@ -251,6 +259,14 @@ class HPSSExplorer(Explorer):
         if self.params["margin"] > 1.0:  # with margin 1 the masks sum to one and the residual is silence
             clips["residual (neither)"] = self.residual
         return {**clips, "harmonic (oracle)": self.oracle[0], "drums (oracle)": self.oracle[1]}
+
+    def descriptions(self):
+        return {"mixture": "The harmonic instruments and the drums together.",
+                "harmonic (HPSS)": "What the blind harmonic mask keeps: held notes, ideally without the drums.",
+                "drums (HPSS)": "What the blind percussive mask keeps: the drum hits, ideally without notes.",
+                "residual (neither)": "What neither blind mask keeps when the margin is above 1.",
+                "harmonic (oracle)": "The harmonic group from the oracle soft mask (made with the true sources).",
+                "drums (oracle)": "The drums from the oracle soft mask (made with the true sources)."}
 
     def info(self):
         b, o = self.blind_scores, self.oracle_scores

@@ -112,6 +112,12 @@ class PhaseExplorer(MixtureExplorer):
         return {f"|S| with {self.params['phase']} phase": self.estimate, "clean target": self.target,
                 "mixture": self.mixture}
 
+    def descriptions(self):
+        return {f"|S| with {self.params['phase']} phase": f"The target's exact magnitude with the "
+                                                          f"{self.params['phase']} phase: only the phase is wrong.",
+                "clean target": self._words("The target alone, with its own phase: the reference."),
+                "mixture": f"The target mixed with the interference at {self.params['snr_db']:g} dB input SNR."}
+
 
 class GriffinLimExplorer(SignalRowMixin, Explorer):
     r"""Griffin-Lim: a phase estimated from the magnitude alone, iteration by iteration (notebook 03).
@@ -255,6 +261,14 @@ class GriffinLimExplorer(SignalRowMixin, Explorer):
         if self.mixture is not None:
             out["mixture"] = self.mixture
         return out
+
+    def descriptions(self):
+        p = self.params
+        return {f"Griffin-Lim, {p['n_iter']} it. from {p['initial']} phase": (
+                    f"The target's magnitude with a phase estimated by {p['n_iter']} Griffin-Lim iterations, "
+                    f"starting from the {p['initial']} phase."),
+                "clean target": self._words("The target alone, with its own phase: the reference."),
+                "mixture": "The target mixed with the interference (where the mixture phase comes from)."}
 
     def info(self):
         p = self.params

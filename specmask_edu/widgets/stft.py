@@ -117,6 +117,11 @@ class STFTExplorer(Explorer):
         return {"original": self.x, "inverse STFT": self.reconstruction,
                 "magnitude only (random phase)": self.magnitude_only}
 
+    def descriptions(self):
+        return {"original": self._words("The clip as recorded."),
+                "inverse STFT": "The clip taken to the STFT and back with these settings: the same sound.",
+                "magnitude only (random phase)": "The same STFT magnitudes with a random phase: rough and smeared."}
+
     def numbers(self) -> dict:
         """Frames, bins, resolutions and reconstruction error of the current setting."""
         cfg = self.config
