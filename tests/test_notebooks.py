@@ -89,9 +89,7 @@ def test_every_explorer_shows_once(path):
 MAX_CODE_LINE = 110
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=False, reason="lesson 07 is wrapped by the lead"))
-    if p.name.startswith("07_") else p for p in NOTEBOOKS], ids=IDS)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_code_lines_fit_a_laptop_screen(path):
     """No code line of a lesson runs off the cell at 1280 px: long alt texts and labels are wrapped (implicit
     string concatenation inside the call's parentheses)."""

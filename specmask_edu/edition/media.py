@@ -76,7 +76,7 @@ def compact_media(page_html: str) -> str:
     2. Every PNG figure of the page becomes a lossless WebP with the same pixels when that is smaller
        (Pillow; typically a third to a half of the size). Widget pictures are left as they are.
     3. A clip embedded as a player's ``<source>`` more than once is kept once: later players, in the page
-       or in a widget's saved state (an explorer's players repeat its static cell's), get a
+       or in a widget's saved state (an explorer's players repeat its static view's), get a
        ``data-specmask-ref`` and a short script at the end of the page points them at the first copy.
     """
     import json
