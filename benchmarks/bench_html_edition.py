@@ -107,9 +107,9 @@ def main(argv=None):
         "",
         "Figures and players are embedded as base64 data URIs: figures as lossless WebP (the notebook's PNG pixels),",
         "players as lossless FLAC (the notebook's WAV samples); a clip played more than once, e.g. by an explorer",
-        "(in the saved widget state) and by the static cell below it, is stored once (`edition.compact_media`).",
+        "(in the saved widget state) and by its static view in the same output, is stored once (`edition.compact_media`).",
         "The widget state is drawn by the Jupyter widget script from a CDN when the page is opened online",
-        "(offline, the static cell below each explorer shows its result).",
+        "(offline, each explorer shows its static view: figure, players and numbers).",
     ]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "html_edition.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

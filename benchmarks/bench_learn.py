@@ -86,6 +86,7 @@ for _frame, _stft in (("32 ms", {}), ("16 ms", dict(n_fft=256, hop_length=64)), 
 MODELS.update({
     "complex mapping (CRN, 32 ms)": (dict(_CRN, mask="complex_mapping"), dict(_CMP_TRAIN), "crn: mapping"),
     "magnitude mapping (CRN, 32 ms)": (dict(_CRN, mask="mag_mapping"), dict(_CMP_TRAIN), "crn: mapping"),
+    "PSM (CRN, 32 ms, SDR loss)": (dict(_CRN, mask="psm"), dict(_CMP_TRAIN, loss="sdr"), "crn: loss"),
     "cIRM (CRN, 32 ms, SDR loss)": (dict(_CRN, mask="cirm"), dict(_CMP_TRAIN, loss="sdr"), "crn: loss"),
     "polar mask (CRN, 32 ms, SDR loss)": (dict(_CRN, mask="polar"), dict(_CMP_TRAIN, loss="sdr"), "crn: loss"),
     "cIRM (CRN, 32 ms, magnitude input)": (dict(_CRN, mask="cirm", features="logmag"), dict(_CMP_TRAIN),
@@ -373,8 +374,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lesson", action="store_true", help="only the models notebook 07 trains live")
     parser.add_argument("--only", action="append", default=[],
-                        help="only the models whose role starts with this (e.g. 'crn: frame length', 'variant'); "
-                             "repeatable. The other rows of the report keep their earlier records.")
+                        help="only the models whose role starts with this (e.g. 'crn: frame length', 'variant') "
+                             "or with this exact name; repeatable. The other rows of the report keep their earlier records.")
     parser.add_argument("--pretrained", action="store_true", help="only the shipped pretrained models (no training)")
     parser.add_argument("--threads", type=int, default=2, help="PyTorch threads per training process (default 2)")
     parser.add_argument("--jobs", type=int, default=1, help="training processes at a time (default 1)")
@@ -389,7 +390,8 @@ def main(argv=None) -> int:
         print(report)
         return 0
     prefixes = (["lesson"] if args.lesson else []) + args.only
-    names = [n for n, (_, _, role) in MODELS.items() if not prefixes or role.startswith(tuple(prefixes))]
+    names = [n for n, (_, _, role) in MODELS.items()
+             if not prefixes or role.startswith(tuple(prefixes)) or n in prefixes]
     cached = json.loads(RECORDS.read_text()) if RECORDS.exists() else {}
     cached.update(_run_group(names, args.threads, args.jobs))
     RECORDS.parent.mkdir(parents=True, exist_ok=True)

@@ -230,6 +230,20 @@ def test_pretrained_models_are_listed_and_small():
         assert set(record["heldout"]) == {"-5", "0", "5"}
 
 
+def test_pretrained_records_describe_todays_split_with_recorded_material():
+    """The shipped models were trained on the split the package has now: recorded voices and recorded noises in
+    training, and scored on a recorded voice and a recorded noise that training never saw."""
+    today = json.loads(json.dumps({split: learn.split_clips(split) for split in ("train", "heldout")}))
+    for name in learn.list_pretrained():
+        data = learn.pretrained_record(name)["data"]
+        assert {split: data[split] for split in ("train", "heldout")} == today, name
+    def recorded(names):
+        return {n for n in names if sm.example_info(n)["source"] == "recorded"}
+    assert recorded(today["train"]["speech"]) and recorded(today["train"]["noise"])
+    assert {"speech_awb_1", "speech_slt_1"} <= recorded(today["heldout"]["speech"])
+    assert "water_stream" in today["heldout"]["noise"] and "water_stream" not in today["train"]["noise"]
+
+
 def test_pretrained_models_separate_a_heldout_clip():
     ex = learn.heldout_examples(snr_db=0.0, noises=["pink_noise"], speech=["speech_scottish_1"])[0]
     for name in learn.list_pretrained():

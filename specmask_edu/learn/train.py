@@ -475,9 +475,15 @@ def _evaluate_loss(model, batch, config) -> float:
     if batch is None:
         return float("nan")
     model.eval()
-    value = float(compute_loss(model, batch, config.loss, config.signal_kind))
+    # in chunks of one training batch, so the held-out loss needs no more memory than a training step (the
+    # losses are means over the mixtures: the chunk means weighted by their sizes give the same value)
+    n = len(next(iter(batch.values())))
+    total = 0.0
+    for start in range(0, n, config.batch_size):
+        chunk = {key: value[start: start + config.batch_size] for key, value in batch.items()}
+        total += float(compute_loss(model, chunk, config.loss, config.signal_kind)) * len(chunk["mixture"])
     model.train()
-    return value
+    return total / n
 
 
 def save_model(model: MaskEstimator, path, history: dict | None = None) -> Path:
