@@ -6,6 +6,7 @@ Run from the repository root (needs the [learn] extra)::
     python benchmarks/bench_learn.py --lesson      # only the models notebook 07 trains live
     python benchmarks/bench_learn.py --only "crn: frame length" --jobs 2 --threads 1   # one group, 2 at a time
     python benchmarks/bench_learn.py --pretrained  # only the shipped pretrained models (no training)
+    python benchmarks/bench_learn.py --report      # write learn.md again from the kept records (no training)
 
 Each model is trained in its own subprocess (so its time and peak memory are its own), then evaluated on
 the held-out split (unseen sentences, unseen recorded voices, unseen noise including a recorded noise no
@@ -279,9 +280,11 @@ def pretrained_report() -> str:
     from specmask_edu import learn
 
     names = learn.list_pretrained()
+    held = learn.split_clips("heldout")
     lines = ["## Pretrained models (shipped in `specmask_edu/learn/pretrained/`)", "",
              "Trained by `python -m specmask_edu.learn.pretrain`; scores from each model's training record (all "
-             "held-out speech clips × all held-out noise regions, 20 mixtures per SNR). Load time measured here "
+             f"{len(held['speech'])} held-out speech clips × all {len(held['noise'])} held-out noises = "
+             f"{len(held['speech']) * len(held['noise'])} mixtures per SNR). Load time measured here "
              f"(PyTorch {torch.__version__}).", "",
              "| model | what it is | parameters | steps | train (s) | weights (kB) | load (s) | SI-SDRi −5 dB | "
              "SI-SDRi 0 dB | SI-SDRi +5 dB | SNR 0 dB | STOI 0 dB |",
@@ -377,6 +380,8 @@ def main(argv=None) -> int:
                         help="only the models whose role starts with this (e.g. 'crn: frame length', 'variant') "
                              "or with this exact name; repeatable. The other rows of the report keep their earlier records.")
     parser.add_argument("--pretrained", action="store_true", help="only the shipped pretrained models (no training)")
+    parser.add_argument("--report", action="store_true",
+                        help="only write learn.md again from the kept records and the shipped models (no training)")
     parser.add_argument("--threads", type=int, default=2, help="PyTorch threads per training process (default 2)")
     parser.add_argument("--jobs", type=int, default=1, help="training processes at a time (default 1)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
@@ -389,10 +394,15 @@ def main(argv=None) -> int:
         report = pretrained_report()
         print(report)
         return 0
+    cached = json.loads(RECORDS.read_text()) if RECORDS.exists() else {}
+    if args.report:
+        records = [cached[n] for n in MODELS if n in cached]
+        RESULTS.write_text(write_report(records) + "\n" + pretrained_report(), encoding="utf-8")
+        print(f"wrote {RESULTS}")
+        return 0
     prefixes = (["lesson"] if args.lesson else []) + args.only
     names = [n for n, (_, _, role) in MODELS.items()
              if not prefixes or role.startswith(tuple(prefixes)) or n in prefixes]
-    cached = json.loads(RECORDS.read_text()) if RECORDS.exists() else {}
     cached.update(_run_group(names, args.threads, args.jobs))
     RECORDS.parent.mkdir(parents=True, exist_ok=True)
     RECORDS.write_text(json.dumps(cached, indent=1) + "\n", encoding="utf-8")

@@ -152,11 +152,12 @@ def bound_complex_mask(mask, method: str = "tanh") -> np.ndarray:
     The two are not the same bound. ``"tanh"`` is the output layer of DCCRN (Hu et al., 2020): it squashes a
     **network's output**, whose magnitude the network learns to push where it needs it. Applied to the oracle
     cIRM it shrinks **every** bin, not only those with :math:`|M| > 1`: :math:`\tanh 1 = 0.76`,
-    :math:`\tanh 0.5 = 0.46`. On lesson 04's clip (0 dB babble) the estimate comes out about 2.4 dB too quiet,
-    so its SNR (12.05 dB) is no better than the truncated PSM's (12.11 dB), while its SI-SDR (21.4 dB), which
-    ignores the overall level, stays high. ``"clip"`` caps the magnitude at 1 and leaves every other bin exact: it costs
-    accuracy only where :math:`|M| > 1` (target and interference partly cancel, :math:`|S| > |Y|`), and on the
-    same clip reaches about 19.7 dB SNR (20.5 dB SI-SDR). Taught in ``notebooks/04_complex_masks.ipynb``.
+    :math:`\tanh 0.5 = 0.46`. On lesson 04's clip (recorded speech ``speech_allison_1`` in ``babble_real`` at
+    0 dB, 32 ms frames) the estimate comes out about 2.4 dB too quiet, so its SNR (12.0 dB) is far below its
+    SI-SDR (20.7 dB), which ignores the overall level (the truncated PSM: 10.4 dB SNR). ``"clip"`` caps the
+    magnitude at 1 and leaves every other bin exact: it costs accuracy only where :math:`|M| > 1` (target and
+    interference partly cancel, :math:`|S| > |Y|`), and on the same clip reaches 18.6 dB SNR (20.3 dB SI-SDR,
+    level −0.65 dB). Taught in ``notebooks/04_complex_masks.ipynb``.
 
     Parameters
     ----------
@@ -179,4 +180,9 @@ def bound_complex_mask(mask, method: str = "tanh") -> np.ndarray:
             f"`method` must be 'tanh' (DCCRN's squashing, shrinks every bin) or 'clip' (caps |M| at 1, "
             f"keeps every other bin), got {method!r}."
         )
-    return bounded * np.exp(1j * np.angle(M))
+    # bounded * e^{j angle M}, written as bounded * M / |M| (no angle and exponential: 3-4x faster, the same
+    # numbers to rounding); a zero bin stays zero
+    unit = np.divide(M, magnitude, out=np.zeros_like(M), where=magnitude > 0)
+    if method == "clip":
+        return np.where(magnitude > 1.0, unit, M)  # every bin with |M| <= 1 is returned exactly
+    return bounded * unit
