@@ -129,6 +129,19 @@ def test_dataset_is_deterministic_for_a_seed():
     assert torch.equal(a[0]["mixture"], first)
 
 
+def test_target_mask_is_made_only_for_the_loss_that_reads_it():
+    with_mask = learn.MixtureDataset("train", mask="cirm_bounded", n_items=4, seed=2)
+    without = learn.MixtureDataset("train", mask="cirm_bounded", n_items=4, seed=2, with_target_mask=False)
+    assert "target_mask" in with_mask[1] and "target_mask" not in without[1]
+    for key in ("mixture", "target"):  # the same mixtures either way
+        assert torch.equal(with_mask[1][key], without[1][key])
+    model = learn.build_model(arch="mlp", mask="cirm_bounded", hidden=16, seed=2)
+    batch = torch.utils.data.default_collate([without[i] for i in range(2)])
+    assert torch.isfinite(learn.losses.compute_loss(model, batch, "sdr"))
+    with pytest.raises(sm.SpecmaskInputError, match="with_target_mask=True"):
+        learn.losses.compute_loss(model, batch, "mask")
+
+
 def test_dataset_item_matches_its_waveforms_and_snr():
     ds = learn.MixtureDataset("train", mask="irm", n_items=4, seed=5, gain_range_db=(0.0, 0.0))
     w = ds.waveforms(2)

@@ -201,6 +201,11 @@ def compute_loss(model, batch: dict, loss: str = "mask", signal_kind: str | None
             "error barely moves it (its gradient vanishes as the output shrinks). Train it with loss='mask' (the "
             "error of the compressed spectra), 'compressed' or 'sdr'."
         )
+    if loss == "mask" and "target_mask" not in batch:
+        raise SpecmaskInputError(
+            "loss='mask' needs each item's oracle target mask, but this batch has none: make the "
+            "MixtureDataset with with_target_mask=True (the default)."
+        )
     output = model(batch["mixture"])
     if loss == "mask":
         return mask_approximation_loss(output, batch["target_mask"])

@@ -318,7 +318,8 @@ def _heldout_batch(model, config):
     data = MixtureDataset("heldout", mask=model.config.mask, n_items=config.heldout_items,
                           segment_seconds=config.segment_seconds, snr_range=config.snr_range,
                           gain_range_db=config.gain_range_db, noises=noises, seed=config.seed + 1,
-                          config=model.config.stft_config(), K=model.config.K, C=model.config.C)
+                          config=model.config.stft_config(), K=model.config.K, C=model.config.C,
+                          with_target_mask=config.loss == "mask")
     return torch.utils.data.default_collate([data[i] for i in range(len(data))])
 
 
@@ -381,7 +382,7 @@ def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: 
                                  segment_seconds=config.segment_seconds, snr_range=config.snr_range,
                                  gain_range_db=config.gain_range_db, noises=config.noises, seed=config.seed,
                                  config=model.config.stft_config(), K=model.config.K, C=model.config.C,
-                                 speed_factors=config.speed_factors)
+                                 speed_factors=config.speed_factors, with_target_mask=config.loss == "mask")
     elif dataset.mask != model.config.mask:
         raise SpecmaskInputError(
             f"The dataset makes {dataset.mask!r} targets but the model learns {model.config.mask!r} masks."
