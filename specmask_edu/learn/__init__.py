@@ -9,7 +9,7 @@ The lesson in five calls::
 
     from specmask_edu import learn
     model = learn.build_model(mask="psm")                       # or mask="cirm_bounded" for a complex mask
-    result = learn.train(model, learn.TrainConfig())            # 1-2.5 minutes on 2 CPU cores
+    result = learn.train(model, learn.TrainConfig())            # under 2 minutes on 2 CPU cores
     pretrained = learn.load_pretrained("crn_polar")             # trained longer, shipped with the package
     evaluation = learn.evaluate({"learned PSM": model}, snr_db=0.0)   # held-out speech and noise vs oracles
     print(evaluation.markdown())

@@ -37,7 +37,7 @@ CHECKPOINT_FORMAT = "specmask_edu.learn/1"
 
 @dataclass
 class TrainConfig:
-    """Settings of :func:`train`. The defaults are the full lesson (1 to 2.5 minutes per model on two CPU cores).
+    """Settings of :func:`train`. The defaults are the full lesson (under two minutes per model on two CPU cores).
 
     Parameters
     ----------
@@ -343,7 +343,7 @@ def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: 
     model : MaskEstimator
         From :func:`~specmask_edu.learn.models.build_model`.
     config : TrainConfig, optional
-        Default ``TrainConfig()``: the full lesson (1 to 2.5 minutes on two CPU cores).
+        Default ``TrainConfig()``: the full lesson (under two minutes on two CPU cores).
     progress : bool
         Show a ``tqdm`` progress bar.
     plot : bool or "auto"
