@@ -504,3 +504,27 @@ def _one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+def test_live_plot_names_every_mask_kind_and_a_time_limited_run_ends_complete(monkeypatch):
+    import importlib
+
+    ltrain = importlib.import_module("specmask_edu.learn.train")  # the module, not learn.train()
+
+    assert set(ltrain._MASK_NAMES) == set(learn.models.MASK_KINDS)
+    bars = []
+
+    class Bar(ltrain._NoBar):
+        def __init__(self, *args, total=None, **kwargs):
+            self.total, self.n = total, 0
+            bars.append(self)
+
+        def update(self, n=1):
+            self.n += n
+
+    import tqdm.auto
+    monkeypatch.setattr(tqdm.auto, "tqdm", Bar)
+    model = learn.build_model(arch="mlp", mask="psm", hidden=16, seed=0)
+    result = learn.train(model, learn.TrainConfig.fast(max_seconds=0.0), plot=False)
+    assert result.stopped_early and result.steps_done == 1
+    assert bars[0].total == bars[0].n == 1  # the bar ends full, not as an interrupted (red) one

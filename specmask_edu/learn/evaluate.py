@@ -293,7 +293,10 @@ def plot_comparison(result: EvaluationResult, metric: str = "SI-SDRi", ax=None, 
     if title is None:
         title = f"{metric} on held-out mixtures at {result.snr_db:g} dB input SNR"
     fmt = "{:.1f}" if metric != "STOI" else "{:.2f}"
-    return plots.plot_metrics(rows, metrics=methods, ax=ax, title=title, unit=unit, fmt=fmt)
+    handle = plots.plot_metrics(rows, metrics=methods, ax=ax, title=title, unit=unit, fmt=fmt)
+    if len(methods) > 1:  # the legend beside the bars, where it hides no bar and no value
+        handle.ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    return handle
 
 
 def compare_on_example(models: dict, example: dict, oracles=("irm", "psm", "cirm")) -> dict:

@@ -229,6 +229,9 @@ class _NoBar:
     def set_postfix(self, **kwargs):
         pass
 
+    def refresh(self):
+        pass
+
     def close(self):
         pass
 
@@ -239,6 +242,11 @@ def _in_notebook() -> bool:
         return False
     ip = shell.get_ipython()
     return ip is not None and ip.__class__.__name__ == "ZMQInteractiveShell"
+
+
+#: How the live loss plot names the mask kinds.
+_MASK_NAMES = {"irm": "IRM", "psm": "PSM", "cirm": "cIRM", "cirm_bounded": "bounded cIRM", "polar": "polar mask",
+               "mag_mapping": "magnitude mapping", "complex_mapping": "complex mapping"}
 
 
 class _LivePlot:
@@ -267,8 +275,8 @@ class _LivePlot:
 
     def update(self, history):
         self.ax.clear()
+        self.ax.set_title(self.title)  # before plot_history, whose tight layout must make room for it
         plot_history(history, ax=self.ax)
-        self.ax.set_title(self.title)
         data, metadata = self._bundle(history)
         self.handle.update(data, metadata=metadata, raw=True)
 
@@ -409,7 +417,8 @@ def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: 
     if plot == "auto":
         plot = _in_notebook()
     if plot:
-        live = _LivePlot(f"{model.config.arch.upper()} learning {model.config.mask.upper()} — {history['loss_name']}")
+        live = _LivePlot(f"{model.config.arch.upper()} learning {_MASK_NAMES.get(model.config.mask, model.config.mask)}"
+                         f" — {history['loss_name']}")
     result = TrainResult(model=model, history=history, config=config)
     bar = tqdm(total=total_steps, desc=f"{model.config.arch}/{model.config.mask}", disable=not progress,
                unit="step", leave=True)
@@ -462,6 +471,9 @@ def train(model: MaskEstimator, config: TrainConfig | None = None, *, progress: 
             history["heldout_loss"].append(float("nan"))
             history["seconds"].append(time.perf_counter() - start)
     finally:
+        if result.stopped_early:  # stopping at max_seconds is the plan, not a failure: a full (green) bar
+            bar.total = step
+            bar.refresh()
         bar.close()
         model.eval()
     result.seconds = time.perf_counter() - start
