@@ -418,8 +418,10 @@ class MaskEstimator(nn.Module):
             else:
                 h, _ = self.body(x.transpose(1, 2))  # (B, T, width)
             a = self.head(h)  # (B, T, F * out_channels)
-            # contiguous: the element-wise mask maths and their gradients run ~3x faster on contiguous memory
-            a = (a.transpose(1, 2) if self.out_channels == 1 else a.reshape(B, T, 2, F).permute(0, 2, 3, 1)).contiguous()
+            a = a.transpose(1, 2) if self.out_channels == 1 else a.reshape(B, T, 2, F).permute(0, 2, 3, 1)
+            # one copy to contiguous memory: the mask arithmetic and its gradients on the permuted view made a
+            # bounded-cIRM MLP training step 103 ms instead of 78 ms (2 threads)
+            a = a.contiguous()
         mask = self.config.mask
         if mask == "mag_mapping":
             return nn.functional.softplus(a)
