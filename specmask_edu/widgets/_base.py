@@ -3,8 +3,10 @@
 :class:`Explorer` keeps ``params`` (the current value of every control) and turns
 ``update(**params)`` into: check every value (nothing is stored if one is wrong), recompute what the
 changed names affect, redraw, publish the picture, the players and the numbers. If computing fails, the
-previous values are put back and recomputed, so an explorer is never stuck after one bad value. The
-figure and its blitting live in :mod:`._canvas`, the controls and their wiring in :mod:`._controls`.
+previous values are put back and recomputed, so an explorer is never stuck after one bad value. A state
+shown recently, or prepared while the kernel was idle (the next slider step), is shown from what was kept
+instead of being computed again (:mod:`._states`). The figure and its blitting live in :mod:`._canvas`,
+the controls and their wiring in :mod:`._controls`.
 See :mod:`specmask_edu.widgets` for how to write a new explorer.
 """
 
@@ -23,7 +25,7 @@ from .._defaults import DEFAULT_SR
 from .._validation import SpecmaskInputError, check_sr
 from ..examples import load_band, load_example, load_mixture
 from ..separation import oracle_separate
-from . import _controls
+from . import _controls, _states
 from ._canvas import BlitCanvas
 
 __all__ = ["Explorer", "EXAMPLE_INPUTS"]
@@ -133,7 +135,13 @@ class Explorer:
         self.last_timing = {}
         self.canvas = BlitCanvas(type(self).__name__, self.figsize, self.dpi)
         self.fig = self.canvas.fig
-        self._compute(set(self.params))
+        #: States shown recently or prepared ahead (:mod:`._states`); names of the attributes ``_compute`` sets.
+        self._states = _states.StateCache()
+        self._result_names = set()
+        # True when the figure's artists or pixels may show another state than ``params`` (after a kept state
+        # was shown or the next one prepared); ``_pending_full``: the next drawing must be a full one.
+        self._canvas_stale = self._pending_full = False
+        self._run_compute(set(self.params))
         self._draw_first()
         self._draw()  # titles and limits of the initial state
         self.canvas.freeze_layout()
@@ -239,14 +247,23 @@ class Explorer:
         checked = self._checked(params)
         changed = {name for name, value in checked.items() if value != self.params[name]}
         previous = dict(self.params)
+        kept = self._states.get({**self.params, **checked}, self.canvas.layout_version) if changed else None
         self.params.update(checked)
         t0, c0 = time.perf_counter(), time.process_time()
+        if kept is not None:  # shown a moment ago, or prepared ahead: no computing, no drawing
+            self._use_results(kept.results)
+            self._sync_controls()
+            self._publish(t0, t0, t0, kept=kept)
+            # the artists follow (cheap: new data, no rendering), so ``fig`` describes the state shown
+            self._pending_full |= bool(self._draw())
+            self._canvas_stale = True
+            self.last_timing["cpu_compute_draw"] = time.process_time() - c0
+            return self
         try:
             if changed:
-                self._compute(changed)
+                self._run_compute(changed)
             t1 = time.perf_counter()
-            full = bool(self._draw())
-            self.canvas.redraw(full=full)
+            self._render()
         except Exception as err:
             self._restore(previous, changed)
             if isinstance(err, SpecmaskInputError):
@@ -260,21 +277,84 @@ class Explorer:
         self.last_timing["cpu_compute_draw"] = cpu
         return self
 
+    def prepare(self, **params):
+        """Compute, draw and encode the state ``update(**params)`` would show, keep it, and put the current
+        state back (nothing is shown). A later ``update(**params)`` then shows it at once.
+
+        The explorer calls this itself, once the kernel is idle, for the next step of the slider a student
+        just moved (:mod:`._states`). Returns True if a state was kept (False if it was kept already or the
+        values are not allowed: the update to them will say why).
+        """
+        try:
+            checked = self._checked(params)
+        except SpecmaskInputError:
+            return False
+        target = {**self.params, **checked}
+        if target == self.params or self._states.get(target, self.canvas.layout_version) is not None:
+            return False
+        saved, current = dict(self.__dict__), self.params
+        self.params = target
+        kept = None
+        try:
+            self._run_compute({name for name, value in checked.items() if value != current[name]})
+            self._render()
+            info = self.info()
+            kept = _states.KeptState(self._results(), self.canvas.encode(self.frame_format), self.alt_text(info),
+                                     info, self.canvas.layout_version)
+        except Exception:  # noqa: BLE001 - a value that fails here fails again, with its message, in update()
+            kept = None
+        finally:
+            self.params = current
+            for name in self._result_names:  # the results of the current state, exactly as they were
+                if name in saved:
+                    setattr(self, name, saved[name])
+                else:
+                    self.__dict__.pop(name, None)
+            self._canvas_stale = True
+        if kept is not None:
+            self._states.put(target, kept)
+        return kept is not None
+
+    def _run_compute(self, changed: set):
+        """``_compute(changed)``, noting which attributes it (re)assigned: they are the state's results."""
+        before = dict(self.__dict__)
+        self._compute(changed)
+        missing = object()
+        self._result_names.update(name for name, value in self.__dict__.items() if before.get(name, missing) is not value)
+
+    def _results(self) -> dict:
+        """The current results of ``_compute`` (shared, not copied: ``_compute`` assigns new objects)."""
+        return {name: self.__dict__[name] for name in self._result_names if name in self.__dict__}
+
+    def _use_results(self, results: dict):
+        for name, value in results.items():
+            setattr(self, name, value)
+
+    def _render(self):
+        """Update the artists (``_draw``) and redraw the figure (in full if they or an earlier state asked)."""
+        full = bool(self._draw()) or self._pending_full
+        self.canvas.redraw(full=full)
+        self._canvas_stale = self._pending_full = False
+
     def _restore(self, previous: dict, changed: set):
         """Put the last good values back and recompute them (what failed may have changed some results)."""
         self.params = previous
         if changed:
-            self._compute(changed)
-        self.canvas.redraw(full=bool(self._draw()))
+            self._run_compute(changed)
+        self._render()
 
     def _on_control(self, name, value):
         if self._syncing:
             return
+        _states.use(self)
+        old = self.params[name]
         try:
             self.update(**{name: value})
         except SpecmaskInputError as err:  # show the problem in the widget instead of losing it in a log
             self.info_html.value = f"<span style='color:#b00'>{_html.escape(str(err))}</span>"
             self._sync_controls()
+            return
+        _states.prepare_next_step(self, name, old, self.params[name])
 
     def _sync_controls(self):
         self._syncing = True
@@ -285,16 +365,21 @@ class Explorer:
             self._syncing = False
 
     # ---------------------------------------------------------------- what the student sees and hears
-    def _publish(self, t0=None, t1=None, t2=None):
+    def _publish(self, t0=None, t1=None, t2=None, kept=None):
+        """Send the picture (the canvas, or ``kept``'s), then the players if a clip changed, then the numbers."""
         t3 = time.perf_counter()
-        frame = self.canvas.encode(self.frame_format)
+        frame = self.canvas.encode(self.frame_format) if kept is None else kept.frame
         t4 = time.perf_counter()
-        text = self.info()
+        text = self.info() if kept is None else kept.info
+        alt = self.alt_text(text) if kept is None else kept.alt
         # The frame and its text alternative in one message: an ipywidgets Image view rebuilds its picture on any
         # change (its tooltip too), so two messages made the browser decode every frame twice.
         with self.image.hold_sync():
             self.image.value = frame
-            self.image.tooltip = self.alt_text(text)  # the HTML edition writes it out as the picture's alt
+            self.image.tooltip = alt  # the HTML edition writes it out as the picture's alt
+        if kept is None:  # keep what was shown: going back to it needs no computing
+            self._states.put(self.params, _states.KeptState(self._results(), frame, alt, text,
+                                                            self.canvas.layout_version))
         signals = self.signals()
         fingerprint = _fingerprint(signals)
         if fingerprint != getattr(self, "_players_fingerprint", None):  # re-send the audio only when it changed
@@ -304,7 +389,7 @@ class Explorer:
         self.info_html.value = text
         if t0 is not None:
             self.last_timing = {"compute": t1 - t0, "draw": t2 - t1, "encode": t4 - t3, "players": t5 - t4,
-                                "total": time.perf_counter() - t0}
+                                "total": time.perf_counter() - t0, "kept": kept is not None}
 
     def player_table(self, signals: dict | None = None):
         """The current clips (``signals``, default :meth:`signals`) as a
@@ -326,6 +411,8 @@ class Explorer:
         Use this rather than ``fig.savefig`` or ``plots.figure_to_png(explorer.fig)``: the artists that
         change are marked *animated* for blitting, and a plain matplotlib draw leaves them out.
         """
+        if self._canvas_stale:  # a kept state was shown or the next one prepared: draw the current one
+            self._render()
         return self.canvas.encode("png")
 
     def settings_text(self) -> str:

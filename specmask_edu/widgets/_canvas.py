@@ -38,6 +38,9 @@ class BlitCanvas:
         self._rarely_changing = []
         self._background = self._bare_background = None
         self._background_stale = False
+        #: Counts full redraws (axis limits, ticks changed): a picture kept from an earlier version was drawn
+        #: on other axes (see :mod:`._states`).
+        self.layout_version = 0
 
     def animate(self, *artists):
         """Register artists that change on updates (``handle.artists`` of the plots, changing titles...).
@@ -78,6 +81,7 @@ class BlitCanvas:
         canvas = self.fig.canvas
         if full or self._background is None:
             canvas.draw()  # animated artists are skipped here
+            self.layout_version += 1
             self._bare_background = canvas.copy_from_bbox(self.fig.bbox)
             self._background_stale = True
         if self._background_stale:

@@ -1,0 +1,134 @@
+"""Kept and prepared states (specmask_edu/widgets/_states.py): a state shown from what was kept is exactly the
+state a fresh computation gives, preparing the next step changes nothing the student sees, and only the
+explorer in use keeps states."""
+
+import asyncio
+import re
+
+import ipywidgets as w
+import numpy as np
+import pytest
+
+from specmask_edu import widgets
+from specmask_edu.widgets import _states
+from _explorers import SR, state
+from test_widgets_base import BUILD, STUCK
+
+
+def _table(explorer):
+    """The player table's HTML without its element ids (numbered per table made)."""
+    return re.sub(r"clip-\d+", "clip-#", explorer.players_html.value)
+
+
+def test_next_step_repeats_the_move_on_a_slider():
+    slider = w.FloatSlider(value=0.0, min=-10.0, max=10.0, step=0.5)
+    assert _states.next_step(slider, 0.0, 0.5) == 1.0
+    assert _states.next_step(slider, 0.5, 0.0) == -0.5
+    fine = w.FloatSlider(value=0.2, min=0.0, max=1.0, step=0.1)
+    assert _states.next_step(fine, 0.2, 0.30000000000000004) == 0.4     # on the slider's grid, rounded
+    assert _states.next_step(slider, 9.5, 10.0) is None                 # at the end
+    assert _states.next_step(slider, 1.0, 1.0) is None                  # did not move
+    assert _states.next_step(slider, 0.0, 2.5) == 5.0                   # a page key: five steps again
+    steps = w.SelectionSlider(options=[256, 512, 1024, 2048], value=512)
+    assert _states.next_step(steps, 256, 512) == 1024
+    assert _states.next_step(steps, 1024, 512) == 256
+    assert _states.next_step(steps, 1024, 2048) is None
+    assert _states.next_step(w.Dropdown(options=["IRM", "IBM", "PSM"], value="IRM"), "IRM", "IBM") is None
+    assert _states.next_step(w.Checkbox(value=False), False, True) is None
+
+
+def test_the_cache_keeps_the_last_states_of_the_current_layout():
+    cache = _states.StateCache(size=2)
+    kept = [_states.KeptState({}, bytes([i]), "", "", layout_version=1) for i in range(3)]
+    for i, k in enumerate(kept):
+        cache.put({"snr_db": float(i)}, k)
+    assert len(cache) == 2 and {"snr_db": 0.0} not in cache              # the oldest went
+    assert cache.get({"snr_db": 1.0 + 1e-12}, 1) is kept[1]             # equal up to rounding
+    assert cache.get({"snr_db": 2.0}, 2) is None and len(cache) == 1      # drawn on another layout: dropped
+
+
+@pytest.mark.parametrize("name", sorted(BUILD))
+def test_a_prepared_state_is_the_state_a_fresh_update_gives(pair, stems, name):
+    """prepare() leaves what the student sees as it was; the update to the prepared values is answered from
+    it (no computing) and shows exactly what an explorer that computed it shows."""
+    good = STUCK[name][1]
+    ex, fresh = BUILD[name](pair, stems), BUILD[name](pair, stems)
+    before, png_before = state(ex), ex.png()
+    assert ex.prepare(**good)
+    after = state(ex)
+    assert before[:2] == after[:2] and ex.png() == png_before           # nothing shown changed
+    assert not ex.prepare(**good)                                       # kept already
+    ex.update(**good)
+    fresh.update(**good)
+    assert ex.last_timing["kept"] and not fresh.last_timing["kept"]
+    assert ex.last_timing["compute"] == 0.0
+    assert ex.image.value == fresh.image.value                          # the same picture,
+    assert ex.image.tooltip == fresh.image.tooltip                      # text alternative,
+    assert _table(ex) == _table(fresh)                                  # players
+    assert ex.info_html.value == fresh.info_html.value                  # and numbers
+    assert ex.png() == fresh.png()                                      # the figure follows
+    for attribute in ex._result_names:                                  # and so do the results
+        mine, theirs = getattr(ex, attribute), getattr(fresh, attribute)
+        if isinstance(mine, np.ndarray):
+            np.testing.assert_array_equal(mine, theirs, err_msg=attribute)
+    # later changes start from the right results
+    ex.update(**dict(zip(good, [ex.params[k] for k in good])))
+
+
+def test_going_back_shows_the_kept_state(pair):
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    shown, table = state(ex), _table(ex)
+    ex.update(snr_db=3.0)
+    assert not ex.last_timing["kept"]
+    ex.update(snr_db=0.0)
+    assert ex.last_timing["kept"]
+    assert state(ex)[0] == shown[0] and _table(ex) == table
+    for label, clip in ex.signals().items():
+        np.testing.assert_array_equal(clip, shown[2][label])
+
+
+def test_a_new_layout_retires_the_kept_pictures(pair, stems):
+    """A kept picture is drawn on the axes of its time; once a full redraw changes them (here the scale
+    explorer's curves for another estimate), it is not shown again."""
+    ex = BUILD["ScaleExplorer"](pair, stems)
+    ex.update(gain_db=6.0)
+    version = ex.canvas.layout_version
+    ex.update(estimate="b")                      # other curves: the whole figure is redrawn
+    assert ex.canvas.layout_version > version
+    ex.update(estimate="a")
+    assert not ex.last_timing["kept"]
+    fresh = BUILD["ScaleExplorer"](pair, stems)
+    fresh.update(gain_db=6.0)
+    assert ex.png() == fresh.png()
+
+
+def test_only_the_explorer_in_use_keeps_states(pair):
+    a, b = widgets.MaskExplorer(*pair, sr=SR), widgets.MaskExplorer(*pair, sr=SR)
+    a.controls["snr_db"].value = 1.0
+    assert len(a._states) >= 2
+    b.controls["snr_db"].value = 1.0
+    assert len(a._states) == 0 and len(b._states) >= 2
+
+
+def test_moving_a_slider_prepares_the_next_step_while_the_kernel_is_idle(pair):
+    """In a kernel (an event loop runs), a slider move schedules the next step in the same direction; the
+    following key press is answered from it."""
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+
+    async def student():
+        ex.controls["snr_db"].value = 1.0         # a key press: 0 -> 1 dB
+        assert not ex.last_timing["kept"]
+        await asyncio.sleep(_states.IDLE_DELAY_S + 1.0)
+        assert {**ex.params, "snr_db": 2.0} in ex._states
+        ex.controls["snr_db"].value = 2.0         # the next press
+        assert ex.last_timing["kept"]
+        ex.controls["snr_db"].value = 7.0         # a jump: nothing prepared there
+        assert not ex.last_timing["kept"]
+        ex.controls["snr_db"].value = 7.5
+        ex.controls["mask"].value = "IBM"         # moving on before the idle time: the preparation is dropped
+        await asyncio.sleep(_states.IDLE_DELAY_S + 0.5)
+        assert {**ex.params, "snr_db": 8.0} not in ex._states
+
+    asyncio.run(student())
+    fresh = widgets.MaskExplorer(*pair, sr=SR, mask="IBM", snr_db=7.5)
+    assert ex.png() == fresh.png()
