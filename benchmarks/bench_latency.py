@@ -122,6 +122,9 @@ JS_ARM = r"""([index, slider]) => {
   const players = img.nextElementSibling;
   const rec = {keys: [], src: [], load: [], players: []};
   const onKey = (e) => { if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') rec.keys.push(e.timeStamp); };
+  // a click on the slider's track (a jump) starts with a pointerdown: it counts as the press
+  const track = box.querySelectorAll('.widget-slider')[slider].querySelector('.noUi-target');
+  const onPointer = (e) => rec.keys.push(e.timeStamp);
   const onLoad = () => {
     rec.load.push(performance.now());
     if (window.__bench && window.__bench.waiter) window.__bench.waiter();
@@ -132,6 +135,7 @@ JS_ARM = r"""([index, slider]) => {
     if (!rec.players.length || rec.players[rec.players.length - 1] !== t) rec.players.push(t);
   });
   handle.addEventListener('keydown', onKey, true);
+  if (track) track.addEventListener('pointerdown', onPointer, true);
   img.addEventListener('load', onLoad);
   srcObserver.observe(img, {attributes: true, attributeFilter: ['src']});
   if (players) playerObserver.observe(players, {childList: true, subtree: true, characterData: true});
@@ -139,6 +143,7 @@ JS_ARM = r"""([index, slider]) => {
     rec,
     stop() {
       handle.removeEventListener('keydown', onKey, true);
+      if (track) track.removeEventListener('pointerdown', onPointer, true);
       img.removeEventListener('load', onLoad);
       srcObserver.disconnect();
       playerObserver.disconnect();
@@ -172,6 +177,20 @@ JS_RECORD = "() => window.__bench.rec"
 JS_FOCUSED = "() => !!document.activeElement && document.activeElement.getAttribute('role') === 'slider'"
 JS_FOCUS = "([index, slider]) => window.__benchBoxes[index].querySelectorAll('.widget-slider')[slider]" \
            ".querySelector('[role=slider]').focus()"
+# Where the slider's handle is (aria values: the value, or the index of a selection slider) and its track's box.
+JS_POSITION = r"""([index, slider]) => {
+  const s = window.__benchBoxes[index].querySelectorAll('.widget-slider')[slider];
+  const h = s.querySelector('[role=slider]');
+  const t = s.querySelector('.noUi-target');
+  const r = t ? t.getBoundingClientRect() : null;
+  return {now: parseFloat(h.getAttribute('aria-valuenow')), min: parseFloat(h.getAttribute('aria-valuemin')),
+          max: parseFloat(h.getAttribute('aria-valuemax')),
+          track: r ? {x: r.x, y: r.y, width: r.width, height: r.height} : null};
+}"""
+
+#: Where the jumps click on the track (fractions of its length): far apart and never repeating, so each lands
+#: on a value the explorer has not shown and that the same-size-move guess of ``_states.next_step`` misses.
+JUMP_POSITIONS = (0.15, 0.85, 0.35, 0.65, 0.05, 0.95, 0.25, 0.75, 0.45, 0.55)
 
 # --------------------------------------------------------------------------------------------------
 # In the kernel: record every explorer update (installed after Run All, over a second kernel client).
@@ -185,10 +204,16 @@ def __bench_setup():
     Explorer._bench_log = log = {}
     original = Explorer.update
 
+    original_catch_up = Explorer._catch_up
+
     def update(self, **params):
         players_before = self.players_html.value
         start = time.time()
-        out = original(self, **params)
+        self._bench_updating = True
+        try:
+            out = original(self, **params)
+        finally:
+            self._bench_updating = False
         timing = dict(self.last_timing)
         timing["frame_bytes"] = len(self.image.value)
         timing["players_sent"] = self.players_html.value is not players_before
@@ -197,7 +222,20 @@ def __bench_setup():
         log.setdefault(id(self), []).append(timing)
         return out
 
+    def catch_up(self):
+        # after a student's move the players follow the picture once the kernel idles: note them on that update
+        players_before = self.players_html.value
+        start = time.perf_counter()
+        out = original_catch_up(self)
+        entries = log.get(id(self))
+        if entries and not getattr(self, "_bench_updating", False):
+            entries[-1]["players_sent"] = entries[-1]["players_sent"] or self.players_html.value is not players_before
+            entries[-1]["players_bytes"] = len(self.players_html.value)
+            entries[-1]["players"] = time.perf_counter() - start
+        return out
+
     Explorer.update = update
+    Explorer._catch_up = catch_up
 __bench_setup()
 del __bench_setup
 """
@@ -290,8 +328,10 @@ def _wait_quiet(page, quiet_ms: float = 800, timeout_s: float = 30.0):
 
 
 def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int, timeout_s: float,
-                     burst: int, burst_gap_ms: int) -> dict:
-    """Paced presses then a rapid burst on one slider; all times in ms from in-page timestamps."""
+                     burst: int, burst_gap_ms: int, run: int = 10, jumps: int = 0) -> dict:
+    """Paced presses (``run`` steps one way, then back), clicks on the track (jumps), then a rapid burst on one
+    slider; all times in ms from in-page timestamps, plus the epoch time each phase began (to split the
+    kernel's record)."""
     state = page.evaluate(JS_ARM, [index, slider])
     try:
         value, top = float(state["value"]), float(state["max"])
@@ -300,35 +340,60 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
         key = "ArrowRight"
     other = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
     page.wait_for_timeout(200)
-    latency, arrived, no_picture = [], [], 0
-    for _ in range(presses):
-        if not page.evaluate(JS_FOCUSED):
-            page.evaluate(JS_FOCUS, [index, slider])
+    phase_start = {"paced": time.time()}
+
+    def one_press(act):
+        """Do ``act`` (a key press or a click), wait for the picture; (key -> loaded, key -> arrived) in ms."""
         before = page.evaluate(JS_COUNTS)
-        page.keyboard.press(key)
-        key = other[key]
-        if not page.evaluate(JS_WAIT, [before["keys"], before["load"], timeout_s * 1000]):
-            no_picture += 1
+        act()
+        got = page.evaluate(JS_WAIT, [before["keys"], before["load"], timeout_s * 1000])
         rec = page.evaluate(JS_RECORD)
         if len(rec["keys"]) <= before["keys"]:
-            raise RuntimeError("the key press did not reach the slider handle (focus lost?)")
+            raise RuntimeError("the press did not reach the slider (focus lost, or the click missed the track?)")
         t_key = rec["keys"][before["keys"]]
         loads = [t for t in rec["load"][before["load"]:] if t >= t_key]
         srcs = [t for t in rec["src"][before["src"]:] if t >= t_key]
-        latency.append(loads[0] - t_key if loads else timeout_s * 1000)
-        arrived.append(srcs[0] - t_key if srcs else timeout_s * 1000)
         page.wait_for_timeout(pause_ms)
+        return (loads[0] - t_key if loads else timeout_s * 1000, srcs[0] - t_key if srcs else timeout_s * 1000,
+                not got)
+
+    latency, arrived, no_picture = [], [], 0
+    for i in range(presses):
+        if not page.evaluate(JS_FOCUSED):
+            page.evaluate(JS_FOCUS, [index, slider])
+        at = page.evaluate(JS_POSITION, [index, slider])
+        if i and i % run == 0:
+            key = other[key]                                   # turn about after a run of steps
+        if (key == "ArrowRight" and at["now"] >= at["max"]) or (key == "ArrowLeft" and at["now"] <= at["min"]):
+            key = other[key]                                   # at an end: turn about early
+        loaded, got_src, missing = one_press(lambda k=key: page.keyboard.press(k))
+        latency.append(loaded)
+        arrived.append(got_src)
+        no_picture += missing
+    n_paced = len(page.evaluate(JS_RECORD)["keys"])
+    phase_start["jumps"] = time.time()
+    jump_latency, jump_missing = [], 0
+    for fraction in JUMP_POSITIONS[:jumps]:
+        track = page.evaluate(JS_POSITION, [index, slider])["track"]
+        if not track:
+            raise RuntimeError("no slider track to click on")
+        x, y = track["x"] + fraction * track["width"], track["y"] + track["height"] / 2
+        loaded, _, missing = one_press(lambda: page.mouse.click(x, y))
+        jump_latency.append(loaded)
+        jump_missing += missing
+    page.evaluate(JS_FOCUS, [index, slider])
     _wait_quiet(page)
     paced = page.evaluate(JS_RECORD)
     # the player table re-drawn after a press (its HTML was sent again): how long after the key
     players_ms = []
-    for i, t_key in enumerate(paced["keys"]):
+    for i, t_key in enumerate(paced["keys"][:n_paced]):
         t_next = paced["keys"][i + 1] if i + 1 < len(paced["keys"]) else float("inf")
         changed = [t for t in paced["players"] if t_key <= t < t_next]
         if changed:
             players_ms.append(changed[0] - t_key)
 
     # rapid burst: presses burst_gap_ms apart, alternating direction
+    phase_start["burst"] = time.time()
     before = page.evaluate(JS_COUNTS)
     for i in range(burst):
         page.keyboard.press(key)
@@ -356,6 +421,7 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
         "key_epoch_ms": [state["origin"] + t for t in paced["keys"][:presses]],
         # pictures the <img> decoded per press: 1 when the frame and its text alternative come in one message
         "decodes_per_press": len(paced["src"]) / max(1, len(paced["keys"])), "burst": burst_row,
+        "jump_latency": jump_latency, "jump_no_picture": jump_missing, "phase_start": phase_start,
     }
 
 
@@ -372,6 +438,13 @@ def summarise(row: dict) -> dict:
     row["burst_stall"] = row["burst"].get("max_gap_ms", 0.0) > STALL_MS
     row["met"] = (row["median"] <= TARGET_MEDIAN_MS and row["p90"] <= TARGET_P90_MS and row["stalls"] == 0
                   and not row["burst_stall"])
+    jumps = row.get("jump_latency") or []
+    if jumps:
+        row["jump_median"], row["jump_p90"], row["jump_max"] = (statistics.median(jumps), _percentile(jumps, 90),
+                                                                 max(jumps))
+        row["jump_met"] = (row["jump_median"] <= TARGET_MEDIAN_MS and row["jump_p90"] <= TARGET_P90_MS
+                           and row["jump_max"] <= STALL_MS)
+        row["jump_kept"] = sum(1 for t in row.get("kernel_jumps", []) if t.get("kept"))
     kernel = [t for t in row.get("kernel", []) if "total" in t]
     if kernel:
         for key in ("compute", "draw", "encode", "players", "total", "cpu_compute_draw"):
@@ -385,6 +458,11 @@ def summarise(row: dict) -> dict:
         row["players_sent"] = sum(1 for t in kernel if t["players_sent"])
         row["players_kb"] = max(t["players_bytes"] for t in kernel) / 1024
         row["k_updates"] = len(kernel)
+        # answered from a kept state (shown before, or prepared while the kernel was idle: widgets/_states.py)
+        row["kept"] = sum(1 for t in kernel if t.get("kept"))
+        fresh = [t for t in kernel if not t.get("kept")]
+        row["k_fresh_frame"] = (statistics.median(1000 * (t["compute"] + t["draw"] + t["encode"]) for t in fresh)
+                                if fresh else float("nan"))
     return row
 
 
@@ -442,18 +520,24 @@ def bench_lesson(browser, server, runtime_dir, path, args) -> list[dict]:
             for slider in sliders:
                 load_before = os.getloadavg()[0]
                 result = measure_explorer(page, info["index"], slider, args.presses, args.pause_ms, args.timeout_s,
-                                          args.burst, args.burst_gap_ms)
+                                          args.burst, args.burst_gap_ms, args.run, args.jumps)
                 log = json.loads(probe.run(KERNEL_READ).strip().splitlines()[-1])
                 # the kernel log holds paced and burst updates, in order: the paced ones come first
                 kernel = log.get(name, [])
                 if not kernel:
                     print(f"  (no kernel record for {name!r}; recorded: {sorted(log)})", file=sys.stderr, flush=True)
-                r = summarise({**row, **result, "slider": info["sliders"][slider]["label"],
-                               "kernel": kernel[:args.presses], "kernel_burst": kernel[args.presses:],
+                starts = result["phase_start"]
+                phase = {name: [t for t in kernel if lo <= t["t_start"] < hi] for name, lo, hi in
+                         (("kernel", starts["paced"], starts["jumps"]),
+                          ("kernel_jumps", starts["jumps"], starts["burst"]),
+                          ("kernel_burst", starts["burst"], float("inf")))}
+                r = summarise({**row, **result, **phase, "slider": info["sliders"][slider]["label"],
                                "load": (load_before, os.getloadavg()[0])})
                 rows.append(r)
                 print(f"  {name:>16} [{r['slider']}]: median {r['median']:.0f} ms, p90 {r['p90']:.0f}, "
-                      f"max {r['max']:.0f}, stalls {r['stalls']}; kernel total {r.get('k_total', float('nan')):.0f} "
+                      f"max {r['max']:.0f}, stalls {r['stalls']}, kept {r.get('kept', '?')}; jumps median "
+                      f"{r.get('jump_median', float('nan')):.0f} ms, max {r.get('jump_max', float('nan')):.0f}; "
+                      f"kernel total {r.get('k_total', float('nan')):.0f} "
                       f"ms; players sent {r.get('players_sent', '?')}/{r.get('k_updates', '?')}; "
                       f"burst settle {r['burst'].get('settle_ms', float('nan')):.0f} ms, "
                       f"max gap {r['burst'].get('max_gap_ms', float('nan')):.0f} ms; load {r['load'][1]:.1f}",
@@ -541,31 +625,42 @@ def write_markdown(rows, meta, args, path: Path = RESULTS):
              "Written by `benchmarks/bench_latency.py` (see its docstring for the method). "
              f"Measured {meta['started']}; machine: {machine(meta)}.", "",
              f"What a student feels: key press on an explorer's slider (JupyterLab {VIEWPORT['width']} x "
-             f"{VIEWPORT['height']}, headless Chromium) until its picture has loaded, {args.presses} presses per "
-             f"explorer {args.pause_ms} ms apart (after each new picture). Target (issue 14): **median ≤ "
+             f"{VIEWPORT['height']}, headless Chromium) until its picture has loaded, {args.presses} arrow-key "
+             f"presses per explorer, {args.run} one way and then back (turning early at an end), "
+             f"{args.pause_ms} ms after each new picture. Target (issue 14): **median ≤ "
              f"{TARGET_MEDIAN_MS:.0f} ms, p90 ≤ {TARGET_P90_MS:.0f} ms, no stall over {STALL_MS:.0f} ms** (neither "
              "in the paced presses nor as the longest wait for a picture in the rapid burst, see below). "
-             "*Before* is the issue's measurement (per lesson, key press -> picture, same machine under load).", "",
+             "*Before* is the issue's measurement (per lesson, key press -> picture, same machine under load). "
+             "*Kept*: presses the kernel answered from a kept state (shown before, or prepared while it was idle: "
+             "`specmask_edu/widgets/_states.py`) instead of computing it. *Jumps*: "
+             f"{args.jumps} clicks on the slider's track at new places (mouse press -> picture loaded), which "
+             "nothing prepared: the cost of computing a new state, against the same target.", "",
              *(["**What-if run (`--freeze-players`)**: the players' audio was sent once and never again, as if "
                 "players loaded their sound only when pressed. Not what a student gets today.", ""]
                if args.freeze_players else []),
              "| lesson | explorer | slider | before: median (p90) ms | **after: median** | p90 | max | stalls > "
-             f"{STALL_MS:.0f} ms | burst: longest wait | target | kernel: frame ready (median) | kernel CPU compute+draw | "
+             f"{STALL_MS:.0f} ms | burst: longest wait | target | kept | jumps: median | p90 | max | kept | "
+             "jumps: target | kernel: frame ready (median) | kernel CPU compute+draw | "
              "transport + front end | players re-sent | load 1 min (before → after) |",
-             "|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|"]
+             "|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|"]
     for r in rows:
         if "error" in r:
             error = " ".join(r["error"].split()).replace("|", "\\|")
             lines.append(f"| {r['lesson']} | {r['explorer']} | – | {BEFORE.get(r['lesson'], '–')} | "
-                         f"**error**: {error} |" + " |" * 10)
+                         f"**error**: {error} |" + " |" * 16)
             continue
         verdict = "met" if r["met"] else "**NOT met**"
+        jump_verdict = "–" if "jump_met" not in r else ("met" if r["jump_met"] else "**NOT met**")
+        jumps_missing = f" ({r['jump_no_picture']} without a picture)" if r.get("jump_no_picture") else ""
         transport = r["median"] - r["k_frame"] if "k_frame" in r else float("nan")
         missing = f" ({r['no_picture']} without a picture)" if r["no_picture"] else ""
         lines.append(
             f"| {r['lesson']} | `{r['explorer']}` | {r['slider']} | {BEFORE.get(r['lesson'], '–')} | "
             f"**{r['median']:.0f}** | {r['p90']:.0f} | {r['max']:.0f} | {r['stalls']}{missing} | "
-            f"{_f(r['burst'].get('max_gap_ms'))}{' (stall)' if r['burst_stall'] else ''} | {verdict} | {_f(r.get('k_frame'))} | {_f(r.get('k_cpu_compute_draw'))} | "
+            f"{_f(r['burst'].get('max_gap_ms'))}{' (stall)' if r['burst_stall'] else ''} | {verdict} | "
+            f"{r.get('kept', '?')} of {r.get('k_updates', '?')} | {_f(r.get('jump_median'))}{jumps_missing} | "
+            f"{_f(r.get('jump_p90'))} | {_f(r.get('jump_max'))} | {r.get('jump_kept', '–')} of "
+            f"{len(r.get('kernel_jumps', []))} | {jump_verdict} | {_f(r.get('k_frame'))} | {_f(r.get('k_cpu_compute_draw'))} | "
             f"{_f(transport)} | {r.get('players_sent', '?')} of {r.get('k_updates', '?')} | "
             f"{r['load'][0]:.1f} → {r['load'][1]:.1f} |")
     busy = max([meta["load_before"][0], meta["load_after"][0]] + [x for r in rows for x in r.get("load", ())])
@@ -576,10 +671,15 @@ def write_markdown(rows, meta, args, path: Path = RESULTS):
                   "much. Re-run on an idle machine for the verdict."]
     timed = [r for r in rows if "error" not in r]
     missed = [f"{r['lesson']} `{r['explorer']}`" for r in timed if not r["met"]]
+    jumps_missed = [f"{r['lesson']} `{r['explorer']}`" for r in timed if r.get("jump_met") is False]
     failed = [f"{r['lesson']} {r['explorer']}" for r in rows if "error" in r]
     lines += ["", (f"Target **met** by all {len(timed)} explorers measured." if timed and not missed and not failed
                    else f"Target **NOT met** by {len(missed)} of {len(timed)} explorers: {', '.join(missed) or 'none'}"
                    + (f"; not measured (error): {', '.join(failed)}" if failed else "") + "."), ""]
+    if any("jump_met" in r for r in timed):
+        lines += [(f"Jumps (clicks on the track, nothing prepared): target **NOT met** by {len(jumps_missed)} of "
+                   f"{sum('jump_met' in r for r in timed)}: {', '.join(jumps_missed)}." if jumps_missed else
+                   "Jumps (clicks on the track, nothing prepared): target **met** by every explorer measured."), ""]
 
     lines += ["## Where the time goes (kernel side, median ms per update of the paced presses)", "",
               "From `Explorer.last_timing` in the kernel (wall clock; *CPU* is the kernel's process time) and the "
@@ -591,14 +691,15 @@ def write_markdown(rows, meta, args, path: Path = RESULTS):
               "whose player HTML was sent again (kernel); *player tables redrawn*: presses after which the page "
               "re-built the player table.", "",
               "| lesson | explorer | compute | draw | encode | players | kernel total | CPU compute+draw | "
-              "frame (kB) | key -> kernel starts | key -> frame arrived | decode (load - arrived) | pictures decoded per press | "
+              "compute+draw+encode when not kept | frame (kB) | key -> kernel starts | key -> frame arrived | decode (load - arrived) | pictures decoded per press | "
               "player table (kB) | players re-sent | player tables redrawn (key -> redrawn, median) |",
-              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in timed:
         lines.append(f"| {r['lesson']} | `{r['explorer']}` | {_f(r.get('k_compute'), '{:.1f}')} | "
                      f"{_f(r.get('k_draw'), '{:.1f}')} | {_f(r.get('k_encode'), '{:.1f}')} | "
                      f"{_f(r.get('k_players'), '{:.1f}')} | {_f(r.get('k_total'), '{:.1f}')} | "
-                     f"{_f(r.get('k_cpu_compute_draw'), '{:.1f}')} | {_f(r.get('frame_kb'), '{:.0f}')} | "
+                     f"{_f(r.get('k_cpu_compute_draw'), '{:.1f}')} | {_f(r.get('k_fresh_frame'), '{:.1f}')} | "
+                     f"{_f(r.get('frame_kb'), '{:.0f}')} | "
                      f"{_f(r.get('inbound'))} | {r['median_arrived']:.0f} | {r['median'] - r['median_arrived']:.0f} | "
                      f"{r['decodes_per_press']:.1f} | "
                      f"{_f(r.get('players_kb'), '{:.0f}')} | {r.get('players_sent', '?')} of "
@@ -630,6 +731,10 @@ def parse_args(argv=None):
     parser.add_argument("--lessons", nargs="*", default=None, help="two-digit lesson numbers (default: 00-06)")
     parser.add_argument("--presses", type=int, default=30, help="paced key presses per explorer (default 30)")
     parser.add_argument("--pause-ms", type=int, default=250, help="pause after each new picture (default 250)")
+    parser.add_argument("--run", type=int, default=10, help="paced presses one way before turning about (default "
+                        "10; also turned about at an end of the slider)")
+    parser.add_argument("--jumps", type=int, default=len(JUMP_POSITIONS), help="clicks on the slider's track at "
+                        f"new places after the paced presses (default and at most {len(JUMP_POSITIONS)}; 0: none)")
     parser.add_argument("--burst", type=int, default=11, help="presses in the rapid burst (default 11, odd so the "
                         "value ends away from where it started; 0: none)")
     parser.add_argument("--burst-gap-ms", type=int, default=60, help="time between burst presses (default 60)")
@@ -643,6 +748,10 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.presses < 1:
         parser.error("--presses must be at least 1")
+    if args.run < 1:
+        parser.error("--run must be at least 1")
+    if not 0 <= args.jumps <= len(JUMP_POSITIONS):
+        parser.error(f"--jumps must be between 0 and {len(JUMP_POSITIONS)}")
     return args
 
 

@@ -116,9 +116,12 @@ def test_moving_a_slider_prepares_the_next_step_while_the_kernel_is_idle(pair):
     ex = widgets.MaskExplorer(*pair, sr=SR)
 
     async def student():
+        players = ex.players_html.value
         ex.controls["snr_db"].value = 1.0         # a key press: 0 -> 1 dB
         assert not ex.last_timing["kept"]
+        assert ex.players_html.value is players   # the picture goes first, the players once the kernel idles
         await asyncio.sleep(_states.IDLE_DELAY_S + 1.0)
+        assert ex.players_html.value is not players
         assert {**ex.params, "snr_db": 2.0} in ex._states
         ex.controls["snr_db"].value = 2.0         # the next press
         assert ex.last_timing["kept"]

@@ -141,6 +141,10 @@ class Explorer:
         # True when the figure's artists or pixels may show another state than ``params`` (after a kept state
         # was shown or the next one prepared); ``_pending_full``: the next drawing must be a full one.
         self._canvas_stale = self._pending_full = False
+        # ``_artists_behind``: a kept state was shown and the artists still hold an earlier one; the players and
+        # the artists follow the picture (``_catch_up``), at once or, after a student's move, once the kernel idles
+        self._artists_behind = self._deferring = False
+        self._catch_up_handle = None
         self._run_compute(set(self.params))
         self._draw_first()
         self._draw()  # titles and limits of the initial state
@@ -253,10 +257,8 @@ class Explorer:
         if kept is not None:  # shown a moment ago, or prepared ahead: no computing, no drawing
             self._use_results(kept.results)
             self._sync_controls()
+            self._artists_behind = self._canvas_stale = True
             self._publish(t0, t0, t0, kept=kept)
-            # the artists follow (cheap: new data, no rendering), so ``fig`` describes the state shown
-            self._pending_full |= bool(self._draw())
-            self._canvas_stale = True
             self.last_timing["cpu_compute_draw"] = time.process_time() - c0
             return self
         try:
@@ -310,7 +312,7 @@ class Explorer:
                     setattr(self, name, saved[name])
                 else:
                     self.__dict__.pop(name, None)
-            self._canvas_stale = True
+            self._canvas_stale = self._artists_behind = True  # the figure holds the prepared state
         if kept is not None:
             self._states.put(target, kept)
         return kept is not None
@@ -334,7 +336,7 @@ class Explorer:
         """Update the artists (``_draw``) and redraw the figure (in full if they or an earlier state asked)."""
         full = bool(self._draw()) or self._pending_full
         self.canvas.redraw(full=full)
-        self._canvas_stale = self._pending_full = False
+        self._canvas_stale = self._pending_full = self._artists_behind = False
 
     def _restore(self, previous: dict, changed: set):
         """Put the last good values back and recompute them (what failed may have changed some results)."""
@@ -348,12 +350,15 @@ class Explorer:
             return
         _states.use(self)
         old = self.params[name]
+        self._deferring = True  # the players wait until the kernel idles (``_catch_up``)
         try:
             self.update(**{name: value})
         except SpecmaskInputError as err:  # show the problem in the widget instead of losing it in a log
             self.info_html.value = f"<span style='color:#b00'>{_html.escape(str(err))}</span>"
             self._sync_controls()
             return
+        finally:
+            self._deferring = False
         _states.prepare_next_step(self, name, old, self.params[name])
 
     def _sync_controls(self):
@@ -366,7 +371,8 @@ class Explorer:
 
     # ---------------------------------------------------------------- what the student sees and hears
     def _publish(self, t0=None, t1=None, t2=None, kept=None):
-        """Send the picture (the canvas, or ``kept``'s), then the players if a clip changed, then the numbers."""
+        """Send the picture (the canvas, or ``kept``'s) and the numbers, then the players if a clip changed
+        (:meth:`_catch_up`: at once, or after a student's move once the kernel idles)."""
         t3 = time.perf_counter()
         frame = self.canvas.encode(self.frame_format) if kept is None else kept.frame
         t4 = time.perf_counter()
@@ -377,19 +383,35 @@ class Explorer:
         with self.image.hold_sync():
             self.image.value = frame
             self.image.tooltip = alt  # the HTML edition writes it out as the picture's alt
+        self.info_html.value = text
         if kept is None:  # keep what was shown: going back to it needs no computing
             self._states.put(self.params, _states.KeptState(self._results(), frame, alt, text,
                                                             self.canvas.layout_version))
+        if t0 is not None:
+            self.last_timing = {"compute": t1 - t0, "draw": t2 - t1, "encode": t4 - t3, "players": 0.0,
+                                "total": time.perf_counter() - t0, "kept": kept is not None}
+        if self._catch_up_handle is not None:
+            self._catch_up_handle.cancel()
+        self._catch_up_handle = _states.when_idle(self._catch_up) if self._deferring else self._catch_up()
+
+    def _catch_up(self):
+        """What the picture does not wait for: the players, re-sent only if a clip changed (encoding the audio
+        costs 10-20 ms, and a player table can be 1 MB that the browser must take in before the next picture),
+        and the artists after a kept state was shown (new data, no rendering, so ``fig`` describes the state
+        shown). After a student's move this runs once the kernel has been idle for
+        :data:`._states.IDLE_DELAY_S`: holding a key down sends the audio of the last state only."""
+        self._catch_up_handle = None
+        t0 = time.perf_counter()
+        if self._artists_behind:
+            self._pending_full |= bool(self._draw())
+            self._artists_behind = False
         signals = self.signals()
         fingerprint = _fingerprint(signals)
         if fingerprint != getattr(self, "_players_fingerprint", None):  # re-send the audio only when it changed
             self.players_html.value = self.player_table(signals).html()
             self._players_fingerprint = fingerprint
-        t5 = time.perf_counter()
-        self.info_html.value = text
-        if t0 is not None:
-            self.last_timing = {"compute": t1 - t0, "draw": t2 - t1, "encode": t4 - t3, "players": t5 - t4,
-                                "total": time.perf_counter() - t0, "kept": kept is not None}
+        if self.last_timing:
+            self.last_timing["players"] = time.perf_counter() - t0
 
     def player_table(self, signals: dict | None = None):
         """The current clips (``signals``, default :meth:`signals`) as a
@@ -411,6 +433,9 @@ class Explorer:
         Use this rather than ``fig.savefig`` or ``plots.figure_to_png(explorer.fig)``: the artists that
         change are marked *animated* for blitting, and a plain matplotlib draw leaves them out.
         """
+        if self._catch_up_handle is not None:  # players and artists first
+            self._catch_up_handle.cancel()
+            self._catch_up()
         if self._canvas_stale:  # a kept state was shown or the next one prepared: draw the current one
             self._render()
         return self.canvas.encode("png")

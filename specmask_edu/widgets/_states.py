@@ -33,13 +33,15 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 
-__all__ = ["KeptState", "StateCache", "state_key", "next_step", "prepare_next_step", "use", "MAX_STATES",
-           "IDLE_DELAY_S"]
+__all__ = ["KeptState", "StateCache", "state_key", "next_step", "prepare_next_step", "use", "when_idle",
+           "MAX_STATES", "IDLE_DELAY_S"]
 
 #: How many states an explorer keeps (the one shown, the ones before it, the one prepared next).
 MAX_STATES = 6
-#: Seconds of idle kernel after a slider move before the next step is prepared.
-IDLE_DELAY_S = 0.03
+#: Seconds of idle kernel after a student's move before the players are sent and the next step is prepared:
+#: long enough for the picture to reach the browser first (~30-40 ms here), short enough to be ready before
+#: a student presses play.
+IDLE_DELAY_S = 0.06
 
 
 @dataclass
@@ -148,6 +150,18 @@ def cancel_pending() -> None:
         _pending = None
 
 
+def when_idle(callback, delay: float | None = None):
+    """Run ``callback`` ``delay`` seconds from now (default :data:`IDLE_DELAY_S`), when the kernel's event loop
+    gets to it (after whatever it is busy with); returns its handle, which a newer move cancels. Outside an
+    event loop it runs at once and None is returned."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        callback()
+        return None
+    return loop.call_later(IDLE_DELAY_S if delay is None else delay, callback)
+
+
 def prepare_next_step(explorer, name: str, old, new) -> bool:
     """After ``name`` moved from ``old`` to ``new``, prepare the state one such move further once the kernel is
     idle (:func:`next_step`).
@@ -170,6 +184,9 @@ def prepare_next_step(explorer, name: str, old, new) -> bool:
         _pending = None
         target = ref()
         if target is not None and target.params == params:  # nothing moved since
+            if target._catch_up_handle is not None:  # noqa: SLF001 - the players of the state shown go first
+                target._catch_up_handle.cancel()  # noqa: SLF001
+                target._catch_up()  # noqa: SLF001
             target.prepare(**{name: candidate})
 
     _pending = loop.call_later(IDLE_DELAY_S, prepare)
