@@ -109,8 +109,8 @@ class Explorer:
     dpi = 80
     #: Title shown above the controls.
     title = ""
-    #: Format of the live picture: JPEG (quality 90, no chroma subsampling) encodes in ~2 ms where PNG
-    #: takes ~18 ms for these noisy spectrograms, and is 2-3 times smaller to send; the static
+    #: Format of the live picture: JPEG (quality 80, no chroma subsampling) encodes in ~3 ms where PNG
+    #: takes ~18 ms for these noisy spectrograms, and is 2-3 times smaller to send (see ``plots.canvas_to_bytes``); the static
     #: fallback uses lossless PNG.
     frame_format = "jpeg"
     #: What :meth:`from_example` loads: a key of :data:`EXAMPLE_INPUTS`.
