@@ -13,12 +13,17 @@ picture changes. For every lesson a throwaway JupyterLab (temporary settings, a 
 Cells runs the lesson, and every explorer in it (a widget box holding an explorer picture; named by the
 last line of its cell, ``mask_explorer.widget``) is measured on its first enabled slider:
 
-1. **Paced presses.** ``--presses`` times: focus the slider handle, press ArrowRight or ArrowLeft (turn
-   about, so every press changes the value), wait until the new picture is in, pause ``--pause-ms`` so
-   updates never queue. Timestamps are taken *in the page* (``performance.now()`` clock): the key's
-   ``keydown`` event, the ``src`` change of the picture's <img> (a MutationObserver: the frame arrived and
-   the widget set it) and the <img>'s ``load`` event (decoded: what the student sees). The latency is
-   keydown -> load. A press with no new picture within ``--timeout-s`` counts as a stall of that length.
+1. **Paced presses.** ``--presses`` times: focus the slider handle, press ArrowRight or ArrowLeft
+   (``--run`` presses one way, then back; turning early at an end of the slider), wait until the new
+   picture is in, pause ``--pause-ms`` so updates never queue. Timestamps are taken *in the page*
+   (``performance.now()`` clock): the key's ``keydown`` event, the ``src`` change of the picture's <img> (a
+   MutationObserver: the frame arrived and the widget set it) and the <img>'s ``load`` event (decoded:
+   what the student sees). The latency is keydown -> load. A press with no new picture within
+   ``--timeout-s`` counts as a stall of that length. Stepping one way reaches values the explorer
+   prepared while the kernel was idle, stepping back values it showed (``specmask_edu/widgets/_states.py``);
+   the kernel's record says which presses were answered from such a kept state.
+1b. **Jumps.** ``--jumps`` clicks on the slider's track at new places (``JUMP_POSITIONS``), mouse press ->
+   picture loaded: values nothing prepared, so each one is computed (the cost of a new state).
 2. **Rapid burst.** ``--burst`` presses ``--burst-gap-ms`` apart (holding a key down), alternating
    direction. ipywidgets sends a slider's new value only once the kernel has finished the previous one,
    so pictures do not arrive one per press; reported: pictures received, the time from the last press to
@@ -26,8 +31,9 @@ last line of its cell, ``mask_explorer.widget``) is measured on its first enable
    which counts against the "no stall" target like a slow paced press).
 3. **Where the time goes.** The kernel records every update of every explorer (``Explorer.last_timing``,
    read over a second kernel client after the presses): compute, draw, encode (JPEG frame), players
-   (fingerprint, and the audio only if a clip changed), its process CPU time, the frame's size, and
-   whether the players' HTML was sent again. *transport + front end* = browser latency - (compute + draw +
+   (fingerprint, and the audio only if a clip changed; after a student's move they follow the picture once
+   the kernel idles), its process CPU time, the frame's size, whether the players' HTML was sent again, and
+   whether the update was answered from a kept state. *transport + front end* = browser latency - (compute + draw +
    encode): the frame leaves the kernel before the players are done. ``--freeze-players`` is a what-if run
    in which the players' audio is never sent again (what lazy players would save).
 
@@ -374,9 +380,15 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
     phase_start["jumps"] = time.time()
     jump_latency, jump_missing = [], 0
     for fraction in JUMP_POSITIONS[:jumps]:
-        track = page.evaluate(JS_POSITION, [index, slider])["track"]
+        at = page.evaluate(JS_POSITION, [index, slider])
+        track = at["track"]
         if not track:
             raise RuntimeError("no slider track to click on")
+        target, span = at["min"] + fraction * (at["max"] - at["min"]), at["max"] - at["min"]
+        if span <= 30 and float(at["min"]).is_integer() and float(at["now"]).is_integer():
+            target = round(target)  # a selection slider: the handle snaps to one of its few positions
+        if abs(target - at["now"]) < span / 40:
+            continue  # on (or next to) the handle: the value would not change
         x, y = track["x"] + fraction * track["width"], track["y"] + track["height"] / 2
         loaded, _, missing = one_press(lambda: page.mouse.click(x, y))
         jump_latency.append(loaded)

@@ -85,7 +85,8 @@ def test_a_key_press_gives_one_new_picture_and_sane_numbers(browser, tmp_path_fa
     nbformat.write(nb, path)
     workdir = tmp_path_factory.mktemp("latency_lab")
     server = LabServer(workdir=workdir, notebooks=[path]).start()
-    args = bench_latency.parse_args(["--presses", "3", "--burst", "3", "--timeout-s", "30"])
+    args = bench_latency.parse_args(["--presses", "3", "--run", "2", "--jumps", "2", "--burst", "3",
+                                     "--timeout-s", "30"])
     try:
         rows = bench_latency.bench_lesson(browser, server, workdir / "runtime", path, args)
     finally:
@@ -102,7 +103,13 @@ def test_a_key_press_gives_one_new_picture_and_sane_numbers(browser, tmp_path_fa
     assert row["inbound"] > 0
     assert row["decodes_per_press"] == 1.0, "the picture was rebuilt more than once per press"
     assert row["k_updates"] == 3, "one kernel update per paced press"
-    assert row["frame_kb"] > 1 and 0 < row["k_frame"] < row["median"]
+    # 2 steps right, then back: the third press returns to a state shown before and is answered from it
+    assert row["kernel"][2]["kept"] and row["kept"] >= 1
+    # two clicks on the track, each a new value nothing prepared: computed, with a picture each
+    assert len(row["jump_latency"]) == 2 and row["jump_no_picture"] == 0
+    assert all(math.isfinite(t) and t > 0 for t in row["jump_latency"])
+    assert len(row["kernel_jumps"]) == 2 and row["jump_kept"] == 0
+    assert row["frame_kb"] > 1 and 0 <= row["k_frame"] < row["median"]
     # every re-sent player table was redrawn in the page, and no other redraw happened
     assert row["players_changes"] == row["players_sent"]
     assert row["burst"]["presses"] == 3 and row["burst"]["pictures"] >= 1 and row["burst"]["settled"]

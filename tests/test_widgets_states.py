@@ -120,7 +120,7 @@ def test_moving_a_slider_prepares_the_next_step_while_the_kernel_is_idle(pair):
         ex.controls["snr_db"].value = 1.0         # a key press: 0 -> 1 dB
         assert not ex.last_timing["kept"]
         assert ex.players_html.value is players   # the picture goes first, the players once the kernel idles
-        await asyncio.sleep(_states.IDLE_DELAY_S + 1.0)
+        await asyncio.sleep(_states.PREPARE_DELAY_S + 1.0)
         assert ex.players_html.value is not players
         assert {**ex.params, "snr_db": 2.0} in ex._states
         ex.controls["snr_db"].value = 2.0         # the next press
@@ -129,7 +129,7 @@ def test_moving_a_slider_prepares_the_next_step_while_the_kernel_is_idle(pair):
         assert not ex.last_timing["kept"]
         ex.controls["snr_db"].value = 7.5
         ex.controls["mask"].value = "IBM"         # moving on before the idle time: the preparation is dropped
-        await asyncio.sleep(_states.IDLE_DELAY_S + 0.5)
+        await asyncio.sleep(_states.PREPARE_DELAY_S + 0.5)
         assert {**ex.params, "snr_db": 8.0} not in ex._states
 
     asyncio.run(student())

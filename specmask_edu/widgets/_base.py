@@ -12,9 +12,11 @@ See :mod:`specmask_edu.widgets` for how to write a new explorer.
 
 from __future__ import annotations
 
+import functools
 import gc
 import html as _html
 import re
+import threading
 import time
 import weakref
 
@@ -93,6 +95,18 @@ _EXAMPLE_ARGS = {"clip": ("name",), "mixture": ("speech", "noise"), "band": (), 
                  "oracle_estimates": ("speech", "noise", "snr_db", "config")}
 
 
+def _one_at_a_time(method):
+    """Run ``method`` holding the explorer's lock. JupyterLab 4 with ipykernel 7 may hand widget messages to a
+    kernel *subshell* (its own thread) while the main thread runs the preparation of the next step
+    (:mod:`._states`): without the lock an update could run in the middle of a preparation and the two would
+    overwrite each other's parameters. With it, an update waits for the preparation to finish."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return locked
+
+
 class Explorer:
     """Base class of the explorers: controls + one figure (as a picture) + a player table + numbers.
 
@@ -122,6 +136,7 @@ class Explorer:
     picture = ""
 
     def __init__(self, sr: int = DEFAULT_SR, transcript: str | None = None, **initial):
+        self._lock = threading.RLock()  # see _one_at_a_time
         self.sr = check_sr(sr)
         if transcript is not None and not isinstance(transcript, str):
             raise SpecmaskInputError(f"`transcript` must be the words spoken in the target clip as a string (or "
@@ -241,6 +256,7 @@ class Explorer:
             )
         return {name: _controls.check_value(self.controls[name], name, value) for name, value in params.items()}
 
+    @_one_at_a_time
     def update(self, **params):
         """Change parameters (by name, as on the controls) and refresh figure, players and numbers.
 
@@ -279,6 +295,7 @@ class Explorer:
         self.last_timing["cpu_compute_draw"] = cpu
         return self
 
+    @_one_at_a_time
     def prepare(self, **params):
         """Compute, draw and encode the state ``update(**params)`` would show, keep it, and put the current
         state back (nothing is shown). A later ``update(**params)`` then shows it at once.
@@ -394,6 +411,7 @@ class Explorer:
             self._catch_up_handle.cancel()
         self._catch_up_handle = _states.when_idle(self._catch_up) if self._deferring else self._catch_up()
 
+    @_one_at_a_time
     def _catch_up(self):
         """What the picture does not wait for: the players, re-sent only if a clip changed (encoding the audio
         costs 10-20 ms, and a player table can be 1 MB that the browser must take in before the next picture),
@@ -427,6 +445,7 @@ class Explorer:
         return players.player_table(signals, self.sr, gain=self._player_gain,
                                     descriptions={k: v for k, v in described.items() if k in signals})
 
+    @_one_at_a_time
     def png(self) -> bytes:
         """The current figure as PNG bytes (what :meth:`show_static` displays).
 

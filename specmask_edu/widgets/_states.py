@@ -10,7 +10,7 @@ decoded: more than the 50 ms in which a change feels instant. Two things let a s
    settings, stepping back) shows the kept picture at once and restores those results.
 2. **The next step, prepared while the student listens.** After a student moves a slider, the explorer
    prepares the state one more move of the same size further (:func:`prepare_next_step`: one step for an
-   arrow key, five for a page key). Once the kernel is idle (:data:`IDLE_DELAY_S` later, through the
+   arrow key, five for a page key). Once the kernel is idle (:data:`PREPARE_DELAY_S` later, through the
    kernel's event loop, in the kernel's own thread, so nothing runs concurrently with the student's code)
    it computes, draws and encodes that state, keeps it, and puts its own state back. A key press that
    takes the slider there is answered from the kept state. A jump to a value never prepared (a click on
@@ -34,14 +34,17 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 __all__ = ["KeptState", "StateCache", "state_key", "next_step", "prepare_next_step", "use", "when_idle",
-           "MAX_STATES", "IDLE_DELAY_S"]
+           "MAX_STATES", "IDLE_DELAY_S", "PREPARE_DELAY_S"]
 
 #: How many states an explorer keeps (the one shown, the ones before it, the one prepared next).
 MAX_STATES = 6
-#: Seconds of idle kernel after a student's move before the players are sent and the next step is prepared:
-#: long enough for the picture to reach the browser first (~30-40 ms here), short enough to be ready before
-#: a student presses play.
+#: Seconds after a student's move before the players are sent: long enough for the picture to reach the
+#: browser first (~30-40 ms here), short enough to be ready before a student presses play.
 IDLE_DELAY_S = 0.06
+#: Seconds after a student's move before the next step is prepared: longer than the gap between the presses
+#: of a held key (30-60 ms), so holding a key is never held up by a preparation (100-250 ms of computing
+#: that the kernel cannot interrupt).
+PREPARE_DELAY_S = 0.12
 
 
 @dataclass
@@ -189,5 +192,5 @@ def prepare_next_step(explorer, name: str, old, new) -> bool:
                 target._catch_up()  # noqa: SLF001
             target.prepare(**{name: candidate})
 
-    _pending = loop.call_later(IDLE_DELAY_S, prepare)
+    _pending = loop.call_later(PREPARE_DELAY_S, prepare)
     return True
