@@ -135,3 +135,34 @@ def test_moving_a_slider_prepares_the_next_step_while_the_kernel_is_idle(pair):
     asyncio.run(student())
     fresh = widgets.MaskExplorer(*pair, sr=SR, mask="IBM", snr_db=7.5)
     assert ex.png() == fresh.png()
+
+
+def test_an_update_from_another_thread_waits_for_a_preparation(pair):
+    """JupyterLab 4 with ipykernel 7 may run a widget message in a kernel subshell (another thread) while the
+    main thread prepares the next step: the update must wait, not interleave (it once left the explorer showing
+    the previous value's picture for the new one)."""
+    import threading
+    import time
+
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    original = ex._compute
+    started = threading.Event()
+
+    def slow_compute(changed):
+        started.set()
+        time.sleep(0.3)  # a long preparation
+        original(changed)
+
+    ex._compute = slow_compute
+    preparing = threading.Thread(target=ex.prepare, kwargs={"snr_db": 2.0})
+    preparing.start()
+    started.wait(5)
+    ex.update(snr_db=1.0)                         # arrives in the middle of the preparation
+    preparing.join(5)
+    assert ex.params["snr_db"] == 1.0
+    fresh = widgets.MaskExplorer(*pair, sr=SR, snr_db=1.0)
+    assert ex.image.value == fresh.image.value and ex.png() == fresh.png()
+    ex.update(snr_db=2.0)                         # the prepared state is right too
+    assert ex.last_timing["kept"]
+    fresh.update(snr_db=2.0)
+    assert ex.image.value == fresh.image.value

@@ -39,7 +39,10 @@ Every explorer is a class with
   (``transcript=``, filled in by ``from_example`` from the catalogue).
 * ``.params`` (current values), ``.fig`` (the figure), ``.signals()`` (the clips in the players),
   ``.last_timing`` (seconds of the last update: ``compute``, ``draw``, ``encode`` (the picture),
-  ``players``, ``total``, and ``cpu_compute_draw``, the process CPU time of compute + draw).
+  ``players``, ``total``, ``cpu_compute_draw``, the process CPU time of compute + draw, and ``kept``, True
+  when the update was answered from a kept state).
+* ``.prepare(**params)`` — compute, draw and keep the state ``update(**params)`` would show, without
+  showing it (the explorer does this itself for the next slider step once the kernel is idle).
 * ``.from_example(...)`` — the same explorer on the bundled clips.
 
 How the figure is shown (and why). ipympl is not part of the course stack, and
@@ -52,8 +55,12 @@ Here each explorer owns one standalone matplotlib figure that pyplot does not tr
 2. the existing artists are changed in place (``set_data``, ``set_verts``, ``set_height``), and only those
    are re-rendered with Agg over a cached bitmap of everything else ("blitting", see
    :meth:`Explorer.animate`): axes, ticks and labels are not drawn again;
-3. the canvas goes into the ``Image`` widget as a JPEG (``Explorer.frame_format``: ~2 ms to encode where
-   a PNG of these noisy spectrograms takes ~18 ms, and 2-3 times smaller to send to the browser).
+3. the canvas goes into the ``Image`` widget as a JPEG (``Explorer.frame_format``: ~3 ms to encode where
+   a PNG of these noisy spectrograms takes ~18 ms, and 2-3 times smaller to send to the browser);
+4. a state shown a moment ago, or prepared while the kernel was idle (after a student's move, the state
+   one more move along: :meth:`Explorer.prepare`, :mod:`._states`), is shown from what was kept, with no
+   computing or drawing; after a student's move the players follow the picture once the kernel idles.
+   ``benchmarks/results/latency.md`` has the measured times.
 
 The controls never move or disappear, nothing stacks up and the number of open figures stays constant.
 Only core ipywidgets are used (``Image``, ``HTML``, sliders, menus), so it runs wherever ipywidgets 8
@@ -87,7 +94,9 @@ should load, and implement
   (their initial values are the defaults),
 * ``_compute(changed)`` -> recompute results for the parameters in the set ``changed``
   (``self.params`` holds all current values; on the first call ``changed`` holds every name); call the
-  package's math (``specmask_edu.masks``, ``separation``, ``phase``), never re-implement it,
+  package's math (``specmask_edu.masks``, ``separation``, ``phase``), never re-implement it. Assign new
+  objects to the attributes, never change a result in place: kept states share them
+  (``tests/test_widgets_states.py`` checks every explorer),
 * ``_draw_first()`` -> create the artists in ``self.fig`` (called once, after the first ``_compute``) with
   the ``plots.plot_*`` functions (``ax=``), and register the ones that change with
   ``self.animate(*handle.artists, ...)``,
