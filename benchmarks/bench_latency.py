@@ -33,8 +33,8 @@ last line of its cell, ``mask_explorer.widget``) is measured on its first enable
    read over a second kernel client after the presses): compute, draw, encode (JPEG frame), players
    (fingerprint, and the audio only if a clip changed; after a student's move they follow the picture once
    the kernel idles), its process CPU time, the frame's size, whether the players' HTML was sent again, and
-   whether the update was answered from a kept state. *transport + front end* = browser latency - (compute + draw +
-   encode): the frame leaves the kernel before the players are done. ``--freeze-players`` is a what-if run
+   whether the update was answered from a kept state. *transport + front end* = browser latency - (compute +
+   draw + encode): the frame leaves the kernel before the players are done. ``--freeze-players`` is a what-if run
    in which the players' audio is never sent again (what lazy players would save).
 
 Exit status 1 if a lesson could not be measured (its row says why); JupyterLab and its kernels are shut

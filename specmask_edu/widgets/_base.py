@@ -124,8 +124,8 @@ class Explorer:
     #: Title shown above the controls.
     title = ""
     #: Format of the live picture: JPEG (quality 80, no chroma subsampling) encodes in ~3 ms where PNG
-    #: takes ~18 ms for these noisy spectrograms, and is 2-3 times smaller to send (see ``plots.canvas_to_bytes``); the static
-    #: fallback uses lossless PNG.
+    #: takes ~18 ms for these noisy spectrograms, and is 2-3 times smaller to send (see
+    #: ``plots.canvas_to_bytes``); the static fallback uses lossless PNG.
     frame_format = "jpeg"
     #: What :meth:`from_example` loads: a key of :data:`EXAMPLE_INPUTS`.
     example = "mixture"
@@ -339,7 +339,8 @@ class Explorer:
         before = dict(self.__dict__)
         self._compute(changed)
         missing = object()
-        self._result_names.update(name for name, value in self.__dict__.items() if before.get(name, missing) is not value)
+        self._result_names.update(name for name, value in self.__dict__.items()
+                                  if before.get(name, missing) is not value)
 
     def _results(self) -> dict:
         """The current results of ``_compute`` (shared, not copied: ``_compute`` assigns new objects)."""
