@@ -412,6 +412,13 @@ class Explorer:
             self._catch_up_handle.cancel()
         self._catch_up_handle = _states.when_idle(self._catch_up) if self._deferring else self._catch_up()
 
+    def catch_up_now(self):
+        """Send what waits for the kernel to idle (:meth:`_catch_up`) now, if anything waits."""
+        handle, self._catch_up_handle = self._catch_up_handle, None
+        if handle is not None:
+            handle.cancel()
+            self._catch_up()
+
     @_one_at_a_time
     def _catch_up(self):
         """What the picture does not wait for: the players, re-sent only if a clip changed (encoding the audio
@@ -453,9 +460,7 @@ class Explorer:
         Use this rather than ``fig.savefig`` or ``plots.figure_to_png(explorer.fig)``: the artists that
         change are marked *animated* for blitting, and a plain matplotlib draw leaves them out.
         """
-        if self._catch_up_handle is not None:  # players and artists first
-            self._catch_up_handle.cancel()
-            self._catch_up()
+        self.catch_up_now()  # players and artists first
         if self._canvas_stale:  # a kept state was shown or the next one prepared: draw the current one
             self._render()
         return self.canvas.encode("png")

@@ -33,6 +33,8 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from . import _controls
+
 __all__ = ["KeptState", "StateCache", "state_key", "next_step", "prepare_next_step", "use", "when_idle",
            "MAX_STATES", "IDLE_DELAY_S", "PREPARE_DELAY_S"]
 
@@ -116,7 +118,7 @@ def next_step(control, old, new):
     if hasattr(control, "options"):
         if type(control).__name__ != "SelectionSlider":  # a menu has no direction
             return None
-        values = [option[1] if isinstance(option, tuple) else option for option in control.options]
+        values, _ = _controls._option_values(control)  # noqa: SLF001 - the one reading of (label, value) options
         try:
             i, j = values.index(old), values.index(new)
         except ValueError:
@@ -189,9 +191,7 @@ def prepare_next_step(explorer, name: str, old, new) -> bool:
         _pending = None
         target = ref()
         if target is not None and target.params == params:  # nothing moved since
-            if target._catch_up_handle is not None:  # noqa: SLF001 - the players of the state shown go first
-                target._catch_up_handle.cancel()  # noqa: SLF001
-                target._catch_up()  # noqa: SLF001
+            target.catch_up_now()  # the players of the state shown go first
             target.prepare(**{name: candidate})
 
     _pending = loop.call_later(PREPARE_DELAY_S, prepare)
