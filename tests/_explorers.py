@@ -1,6 +1,7 @@
 """Checks shared by the explorer tests (tests/test_widgets_*.py): what a student sees and hears, and that
 driving an explorer for many updates piles nothing up. A helper module, not a test module (like
-_jupyterlab.py); the explorers' inputs are fixtures in conftest.py (``pair``, ``stems``)."""
+_jupyterlab.py); the explorers' inputs are fixtures in conftest.py (``pair``, ``stems``), and ``BUILD`` / ``STUCK``
+build every explorer on them and give each a bad and a good value."""
 
 import hashlib
 import itertools
@@ -11,7 +12,37 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from specmask_edu import widgets  # noqa: E402
+
 SR = 16000
+
+
+# Small inputs for every explorer (a GL target of 0.5 s keeps its 100-iteration checkpoints quick).
+BUILD = {
+    "STFTExplorer": lambda p, s: widgets.STFTExplorer(p[0], SR),
+    "MaskExplorer": lambda p, s: widgets.MaskExplorer(*p, sr=SR),
+    "PhaseExplorer": lambda p, s: widgets.PhaseExplorer(*p, sr=SR),
+    "GriffinLimExplorer": lambda p, s: widgets.GriffinLimExplorer(p[0][: SR // 2], p[1][: SR // 2], sr=SR),
+    "ComplexMaskExplorer": lambda p, s: widgets.ComplexMaskExplorer(*p, sr=SR),
+    "CompressionExplorer": lambda p, s: widgets.CompressionExplorer(*p, sr=SR),
+    "MixingConsoleExplorer": lambda p, s: widgets.MixingConsoleExplorer({k: v[:SR] for k, v in s.items()}, sr=SR),
+    "HPSSExplorer": lambda p, s: widgets.HPSSExplorer((s["bass"] + s["chords"])[:SR], s["drums"][:SR], sr=SR),
+    "ScaleExplorer": lambda p, s: widgets.ScaleExplorer({"a": p[0] + 0.2 * p[1], "b": 0.5 * p[0]}, p[0], sr=SR,
+                                                        zoom=(0.2, 0.25)),
+}
+
+# A bad value for every explorer, and a good one that changes what a student sees and hears.
+STUCK = {
+    "STFTExplorer": ({"n_fft": 1000}, {"n_fft": 256}),
+    "MaskExplorer": ({"mask": np.array(["IRM"])}, {"mask": "IBM"}),
+    "PhaseExplorer": ({"phase": "imaginary"}, {"phase": "zero"}),
+    "GriffinLimExplorer": ({"n_iter": 3}, {"n_iter": 20}),
+    "ComplexMaskExplorer": ({"phase_levels": 3}, {"phase_levels": 4}),
+    "CompressionExplorer": ({"K": float("nan")}, {"K": 5.0}),
+    "MixingConsoleExplorer": ({"mute_bass": "yes"}, {"mute_bass": True}),
+    "HPSSExplorer": ({"kernel_size": 17.5}, {"margin": 2.0}),
+    "ScaleExplorer": ({"gain_db": np.array([1.0, 2.0])}, {"gain_db": 6.0}),
+}
 
 
 def digest(data: bytes) -> str:

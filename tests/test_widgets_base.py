@@ -17,7 +17,7 @@ import ipywidgets as w  # noqa: E402
 import specmask_edu as sm  # noqa: E402
 from specmask_edu import widgets  # noqa: E402
 from specmask_edu._validation import SpecmaskInputError  # noqa: E402
-from _explorers import SR, assert_changed, assert_same, show_static_outputs, state  # noqa: E402
+from _explorers import BUILD, SR, STUCK, assert_changed, assert_same, show_static_outputs, state  # noqa: E402
 
 
 def test_bad_parameters_are_explained(pair):
@@ -83,33 +83,6 @@ def test_show_static_shows_figure_players_and_numbers(pair, stems, make):
 
 
 # --------------------------------------------------------------------------- every explorer: freed, never stuck
-
-# Small inputs for every explorer (a GL target of 0.5 s keeps its 100-iteration checkpoints quick).
-BUILD = {
-    "STFTExplorer": lambda p, s: widgets.STFTExplorer(p[0], SR),
-    "MaskExplorer": lambda p, s: widgets.MaskExplorer(*p, sr=SR),
-    "PhaseExplorer": lambda p, s: widgets.PhaseExplorer(*p, sr=SR),
-    "GriffinLimExplorer": lambda p, s: widgets.GriffinLimExplorer(p[0][: SR // 2], p[1][: SR // 2], sr=SR),
-    "ComplexMaskExplorer": lambda p, s: widgets.ComplexMaskExplorer(*p, sr=SR),
-    "CompressionExplorer": lambda p, s: widgets.CompressionExplorer(*p, sr=SR),
-    "MixingConsoleExplorer": lambda p, s: widgets.MixingConsoleExplorer({k: v[:SR] for k, v in s.items()}, sr=SR),
-    "HPSSExplorer": lambda p, s: widgets.HPSSExplorer((s["bass"] + s["chords"])[:SR], s["drums"][:SR], sr=SR),
-    "ScaleExplorer": lambda p, s: widgets.ScaleExplorer({"a": p[0] + 0.2 * p[1], "b": 0.5 * p[0]}, p[0], sr=SR,
-                                                        zoom=(0.2, 0.25)),
-}
-
-# A bad value for every explorer, and a good one that changes what a student sees and hears.
-STUCK = {
-    "STFTExplorer": ({"n_fft": 1000}, {"n_fft": 256}),
-    "MaskExplorer": ({"mask": np.array(["IRM"])}, {"mask": "IBM"}),
-    "PhaseExplorer": ({"phase": "imaginary"}, {"phase": "zero"}),
-    "GriffinLimExplorer": ({"n_iter": 3}, {"n_iter": 20}),
-    "ComplexMaskExplorer": ({"phase_levels": 3}, {"phase_levels": 4}),
-    "CompressionExplorer": ({"K": float("nan")}, {"K": 5.0}),
-    "MixingConsoleExplorer": ({"mute_bass": "yes"}, {"mute_bass": True}),
-    "HPSSExplorer": ({"kernel_size": 17.5}, {"margin": 2.0}),
-    "ScaleExplorer": ({"gain_db": np.array([1.0, 2.0])}, {"gain_db": 6.0}),
-}
 
 
 def explorer_classes():

@@ -11,8 +11,7 @@ import pytest
 
 from specmask_edu import widgets
 from specmask_edu.widgets import _states
-from _explorers import SR, state
-from test_widgets_base import BUILD, STUCK
+from _explorers import BUILD, SR, STUCK, state
 
 
 def _table(explorer):
