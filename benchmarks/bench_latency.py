@@ -126,13 +126,23 @@ JS_ARM = r"""([index, slider]) => {
   const img = box.querySelector(':scope > img.widget-image');
   const handle = box.querySelectorAll('.widget-slider')[slider].querySelector('[role=slider]');
   const players = img.nextElementSibling;
-  const rec = {keys: [], src: [], load: [], players: []};
+  const rec = {keys: [], src: [], load: [], players: [], ahead: []};
   const onKey = (e) => { if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') rec.keys.push(e.timeStamp); };
   // a click on the slider's track (a jump) starts with a pointerdown: it counts as the press
   const track = box.querySelectorAll('.widget-slider')[slider].querySelector('.noUi-target');
   const onPointer = (e) => rec.keys.push(e.timeStamp);
-  const onLoad = () => {
-    rec.load.push(performance.now());
+  // the kernel's picture counts when the student sees it (the page keeps it hidden while a picture it showed
+  // ahead is the one the slider asks for)
+  const onLoad = () => { if (img.style.display !== 'none') onLoadAt(performance.now()); };
+  // a picture the kernel sent ahead, shown by the page's script on the key press: it is on screen in the next
+  // frame (it was decoded when it arrived), so the time counted is that frame's (requestAnimationFrame)
+  const onAhead = () => requestAnimationFrame(() => {
+    const t = performance.now();
+    rec.ahead.push(t);
+    onLoadAt(t);
+  });
+  const onLoadAt = (t) => {
+    rec.load.push(t);
     if (window.__bench && window.__bench.waiter) window.__bench.waiter();
   };
   const srcObserver = new MutationObserver(() => rec.src.push(performance.now()));
@@ -143,6 +153,7 @@ JS_ARM = r"""([index, slider]) => {
   handle.addEventListener('keydown', onKey, true);
   if (track) track.addEventListener('pointerdown', onPointer, true);
   img.addEventListener('load', onLoad);
+  box.addEventListener('specmask-ahead-shown', onAhead);
   srcObserver.observe(img, {attributes: true, attributeFilter: ['src']});
   if (players) playerObserver.observe(players, {childList: true, subtree: true, characterData: true});
   window.__bench = {
@@ -151,6 +162,7 @@ JS_ARM = r"""([index, slider]) => {
       handle.removeEventListener('keydown', onKey, true);
       if (track) track.removeEventListener('pointerdown', onPointer, true);
       img.removeEventListener('load', onLoad);
+      box.removeEventListener('specmask-ahead-shown', onAhead);
       srcObserver.disconnect();
       playerObserver.disconnect();
     },
@@ -360,10 +372,11 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
         loads = [t for t in rec["load"][before["load"]:] if t >= t_key]
         srcs = [t for t in rec["src"][before["src"]:] if t >= t_key]
         page.wait_for_timeout(pause_ms)
+        shown_ahead = bool(loads) and loads[0] in rec["ahead"]  # the page showed a picture sent ahead
         return (loads[0] - t_key if loads else timeout_s * 1000, srcs[0] - t_key if srcs else timeout_s * 1000,
-                not got)
+                not got, shown_ahead)
 
-    latency, arrived, no_picture = [], [], 0
+    latency, arrived, no_picture, ahead = [], [], 0, 0
     for i in range(presses):
         if not page.evaluate(JS_FOCUSED):
             page.evaluate(JS_FOCUS, [index, slider])
@@ -372,10 +385,11 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
             key = other[key]                                   # turn about after a run of steps
         if (key == "ArrowRight" and at["now"] >= at["max"]) or (key == "ArrowLeft" and at["now"] <= at["min"]):
             key = other[key]                                   # at an end: turn about early
-        loaded, got_src, missing = one_press(lambda k=key: page.keyboard.press(k))
+        loaded, got_src, missing, shown_ahead = one_press(lambda k=key: page.keyboard.press(k))
         latency.append(loaded)
         arrived.append(got_src)
         no_picture += missing
+        ahead += shown_ahead
     n_paced = len(page.evaluate(JS_RECORD)["keys"])
     phase_start["jumps"] = time.time()
     jump_latency, jump_missing = [], 0
@@ -390,7 +404,7 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
         if abs(target - at["now"]) < span / 40:
             continue  # on (or next to) the handle: the value would not change
         x, y = track["x"] + fraction * track["width"], track["y"] + track["height"] / 2
-        loaded, _, missing = one_press(lambda: page.mouse.click(x, y))
+        loaded, _, missing, _ = one_press(lambda: page.mouse.click(x, y))
         jump_latency.append(loaded)
         jump_missing += missing
     page.evaluate(JS_FOCUS, [index, slider])
@@ -416,7 +430,8 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
     rec = page.evaluate(JS_RECORD)
     page.evaluate("() => window.__bench.stop()")
     keys, loads = rec["keys"][before["keys"]:], rec["load"][before["load"]:]
-    burst_row = {"presses": len(keys), "pictures": len(loads), "settled": settled}
+    burst_row = {"presses": len(keys), "pictures": len(loads), "settled": settled,
+                 "ahead": [t for t in rec["ahead"] if keys and t >= keys[0]], "keys": keys, "loads": loads}
     if keys and loads:
         burst_row["settle_ms"] = max(0.0, loads[-1] - keys[-1])
         # the longest time a student waited for a new picture while a press was still unanswered
@@ -428,7 +443,7 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
                 waiting_since = later[0] if later else None
         burst_row["max_gap_ms"] = max(gaps) if gaps else float("nan")
     return {
-        "latency": latency, "arrived": arrived, "no_picture": no_picture, "players_ms": players_ms,
+        "latency": latency, "arrived": arrived, "no_picture": no_picture, "players_ms": players_ms, "ahead": ahead,
         # the keys on the epoch clock (ms), to line up with the kernel's record of each update
         "key_epoch_ms": [state["origin"] + t for t in paced["keys"][:presses]],
         # pictures the <img> decoded per press: 1 when the frame and its text alternative come in one message
@@ -547,7 +562,7 @@ def bench_lesson(browser, server, runtime_dir, path, args) -> list[dict]:
                                "load": (load_before, os.getloadavg()[0])})
                 rows.append(r)
                 print(f"  {name:>16} [{r['slider']}]: median {r['median']:.0f} ms, p90 {r['p90']:.0f}, "
-                      f"max {r['max']:.0f}, stalls {r['stalls']}, kept {r.get('kept', '?')}; jumps median "
+                      f"max {r['max']:.0f}, stalls {r['stalls']}, kept {r.get('kept', '?')}, ahead {r.get('ahead', '?')}; jumps median "
                       f"{r.get('jump_median', float('nan')):.0f} ms, max {r.get('jump_max', float('nan')):.0f}; "
                       f"kernel total {r.get('k_total', float('nan')):.0f} "
                       f"ms; players sent {r.get('players_sent', '?')}/{r.get('k_updates', '?')}; "
@@ -644,22 +659,24 @@ def write_markdown(rows, meta, args, path: Path = RESULTS):
              "in the paced presses nor as the longest wait for a picture in the rapid burst, see below). "
              "*Before* is the issue's measurement (per lesson, key press -> picture, same machine under load). "
              "*Kept*: presses the kernel answered from a kept state (shown before, or prepared while it was idle: "
-             "`specmask_edu/widgets/_states.py`) instead of computing it. *Jumps*: "
+             "`specmask_edu/widgets/_states.py`) instead of computing it. *Shown ahead*: presses the page answered "
+             "itself with a picture the kernel had sent ahead while idle (`_controls._SLIDER_NAMES_JS`), timed "
+             "to the next animation frame. *Jumps*: "
              f"{args.jumps} clicks on the slider's track at new places (mouse press -> picture loaded), which "
              "nothing prepared: the cost of computing a new state, against the same target.", "",
              *(["**What-if run (`--freeze-players`)**: the players' audio was sent once and never again, as if "
                 "players loaded their sound only when pressed. Not what a student gets today.", ""]
                if args.freeze_players else []),
              "| lesson | explorer | slider | before: median (p90) ms | **after: median** | p90 | max | stalls > "
-             f"{STALL_MS:.0f} ms | burst: longest wait | target | kept | jumps: median | p90 | max | kept | "
+             f"{STALL_MS:.0f} ms | burst: longest wait | target | kept | shown ahead | jumps: median | p90 | max | kept | "
              "jumps: target | kernel: frame ready (median) | kernel CPU compute+draw | "
              "transport + front end | players re-sent | load 1 min (before → after) |",
-             "|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|"]
+             "|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|"]
     for r in rows:
         if "error" in r:
             error = " ".join(r["error"].split()).replace("|", "\\|")
             lines.append(f"| {r['lesson']} | {r['explorer']} | – | {BEFORE.get(r['lesson'], '–')} | "
-                         f"**error**: {error} |" + " |" * 16)
+                         f"**error**: {error} |" + " |" * 17)
             continue
         verdict = "met" if r["met"] else "**NOT met**"
         jump_verdict = "–" if "jump_met" not in r else ("met" if r["jump_met"] else "**NOT met**")
@@ -670,7 +687,8 @@ def write_markdown(rows, meta, args, path: Path = RESULTS):
             f"| {r['lesson']} | `{r['explorer']}` | {r['slider']} | {BEFORE.get(r['lesson'], '–')} | "
             f"**{r['median']:.0f}** | {r['p90']:.0f} | {r['max']:.0f} | {r['stalls']}{missing} | "
             f"{_f(r['burst'].get('max_gap_ms'))}{' (stall)' if r['burst_stall'] else ''} | {verdict} | "
-            f"{r.get('kept', '?')} of {r.get('k_updates', '?')} | {_f(r.get('jump_median'))}{jumps_missing} | "
+            f"{r.get('kept', '?')} of {r.get('k_updates', '?')} | {r.get('ahead', '?')} of {len(r['latency'])} | "
+            f"{_f(r.get('jump_median'))}{jumps_missing} | "
             f"{_f(r.get('jump_p90'))} | {_f(r.get('jump_max'))} | {r.get('jump_kept', '–')} of "
             f"{len(r.get('kernel_jumps', []))} | {jump_verdict} | {_f(r.get('k_frame'))} | {_f(r.get('k_cpu_compute_draw'))} | "
             f"{_f(transport)} | {r.get('players_sent', '?')} of {r.get('k_updates', '?')} | "
@@ -756,6 +774,7 @@ def parse_args(argv=None):
     parser.add_argument("--freeze-players", action="store_true",
                         help="what-if: never re-send the players' audio after the first update (not what a student "
                              "gets; shows what re-sending costs)")
+    parser.add_argument("--raw", type=Path, default=None, help="also write every row's raw record as JSON here")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"the Markdown file (default {RESULTS})")
     args = parser.parse_args(argv)
     if args.presses < 1:
@@ -771,6 +790,8 @@ def main(argv=None):
     args = parse_args(argv)
     rows, meta = run(args)
     write_markdown(rows, meta, args, args.output)
+    if args.raw is not None:  # every timestamp, for a closer look at one run
+        args.raw.write_text(json.dumps(rows, indent=1, default=str))
     return 1 if any("error" in r for r in rows) else 0
 
 

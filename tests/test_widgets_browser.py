@@ -99,11 +99,59 @@ def test_every_explorer_shows_once(explorers_page):
     without widgets), which JupyterLab does not draw since it ranks the widget view first; each live picture
     gets its text alternative as ``alt`` too (the slider-names script copies its title)."""
     seen = explorers_page.evaluate("""() => ({
-      widgets: document.querySelectorAll('.jp-OutputArea-output .widget-image').length,
+      widgets: document.querySelectorAll('.jp-OutputArea-output .widget-image:not(.specmask-ahead)').length,
       static: document.querySelectorAll('.specmask-explorer-static').length,
       pictures: [...document.querySelectorAll('.jp-OutputArea-output img')]
         .filter(i => i.getBoundingClientRect().width > 0).length,
-      alts: [...document.querySelectorAll('.jp-OutputArea-output img.widget-image')]
+      alts: [...document.querySelectorAll('.jp-OutputArea-output img.widget-image:not(.specmask-ahead)')]
         .map(i => i.alt === i.title && i.alt.includes('Settings:'))})""")
     assert seen["widgets"] == seen["pictures"] == len(EXPLORERS) and seen["static"] == 0, seen
     assert all(seen["alts"]), f"live pictures without their alt text: {seen['alts']}"
+
+
+_JS_AHEAD_STATE = """async () => {
+  const box = document.querySelectorAll('.specmask-explorer')[1];
+  const digest = async (img) => {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map(b => b.toString(16)).join('');
+  };
+  const pictures = [...box.querySelectorAll(':scope > img.widget-image')];
+  return Promise.all(pictures.map(async (img) => ({
+    ahead: img.classList.contains('specmask-ahead'), visible: img.style.display !== 'none',
+    tags: [...img.classList].filter(c => c.startsWith('specmask-at-snr_db-')), title: img.title,
+    digest: await digest(img)})));
+}"""
+
+
+def test_a_key_press_is_answered_by_a_picture_sent_ahead(explorers_page):
+    """After a key press, once the kernel idles, the explorer's box holds the next step and the step back as
+    hidden pictures; the next key press shows the one it reaches at once, and the kernel's own answer, which
+    then takes over, is the same picture."""
+    page = explorers_page
+    box = page.locator(".specmask-explorer").nth(1)
+    handle = box.locator("[role=slider]").first
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("""() => [...document.querySelectorAll('.specmask-explorer')[1]
+      .querySelectorAll(':scope > img.specmask-ahead')]
+      .filter(i => [...i.classList].some(c => c.startsWith('specmask-at-')) && i.complete && i.naturalWidth > 0)
+      .length === 2""", timeout=30_000)
+    before = page.evaluate(_JS_AHEAD_STATE)
+    assert [p["visible"] for p in before] == [True, False, False], before
+    page.evaluate("""() => { window.__shown = [];
+      document.querySelectorAll('.specmask-explorer')[1].addEventListener('specmask-ahead-shown',
+        (e) => window.__shown.push(e.detail.title)); }""")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.__shown.length === 1", timeout=2_000)
+    shown = [p for p in page.evaluate(_JS_AHEAD_STATE) if p["visible"]]
+    assert len(shown) == 1 and shown[0]["ahead"], shown
+    readout = box.locator(".specmask-name-snr_db .widget-readout").inner_text().strip()
+    assert f"input SNR (dB): {float(readout):g}" in shown[0]["title"], (readout, shown[0]["title"])
+    # the kernel's answer arrives: its own picture is shown again, and it is the same picture
+    page.wait_for_function("""() => { const box = document.querySelectorAll('.specmask-explorer')[1];
+      return box.querySelector(':scope > img.widget-image:not(.specmask-ahead)').style.display !== 'none'; }""",
+                           timeout=30_000)
+    after = page.evaluate(_JS_AHEAD_STATE)
+    assert [p["visible"] for p in after] == [True, False, False], after
+    assert after[0]["title"] == shown[0]["title"] and after[0]["digest"] == shown[0]["digest"]

@@ -165,3 +165,101 @@ def test_an_update_from_another_thread_waits_for_a_preparation(pair):
     assert ex.last_timing["kept"]
     fresh.update(snr_db=2.0)
     assert ex.image.value == fresh.image.value
+
+
+# ---------------------------------------------------------------- pictures sent ahead to the browser
+
+def test_steps_to_prepare_are_the_next_key_presses():
+    slider = w.FloatSlider(value=0.0, min=-10.0, max=10.0, step=0.5)
+    assert _states.steps_to_prepare(slider, 0.0, 0.5) == [1.0]            # arrow key: on (back is kept)
+    assert _states.steps_to_prepare(slider, 0.0, 2.5) == [5.0, 2.0]       # page key: again, then one back
+    assert _states.steps_to_prepare(slider, 0.0, 7.0) == [6.5, 7.5]       # a click on the track: either way
+    assert _states.steps_to_prepare(slider, 9.5, 10.0) == []              # at the end, back is kept
+    assert len(_states.steps_to_prepare(slider, -10.0, -7.5)) <= _states.MAX_STATES - 1
+    assert _states.one_step(slider, 10.0, 1) is None and _states.one_step(slider, 0.0, -1) == -0.5
+    steps = w.SelectionSlider(options=[256, 512, 1024, 2048], value=512)
+    assert _states.steps_to_prepare(steps, 256, 512) == [1024]
+    assert _states.steps_to_prepare(steps, 2048, 512) == [1024, 256]
+    assert _states.steps_to_prepare(w.Dropdown(options=["IRM", "IBM"], value="IRM"), "IRM", "IBM") == []
+
+
+def test_the_tags_say_what_a_picture_shows_as_the_readout_shows_it():
+    from specmask_edu.widgets import _controls
+
+    snr = w.FloatSlider(value=0.0, min=-10.0, max=10.0, step=0.5)
+    assert _controls.value_tag(snr, "snr_db", -2.5) == "specmask-at-snr_db-n-2.5~0.5"
+    frames = w.SelectionSlider(options=[("256 samples", 256), ("1 024 samples", 1024)], value=256)
+    assert _controls.value_tag(frames, "n_fft", 1024) == "specmask-at-n_fft-l1%20024%20samples"
+    assert _controls.value_tag(w.Dropdown(options=["IRM"], value="IRM"), "mask", "IRM") is None
+    assert _controls.ahead_tag(snr, "snr_db", 1.0) == ("specmask-ahead", "specmask-ahead-snr_db",
+                                                       "specmask-at-snr_db-n1.0~0.5")
+
+
+def test_the_kept_states_one_step_away_are_sent_to_the_browser(pair):
+    """After a student's move (and once the kernel idles) the explorer's box holds hidden pictures of the kept
+    states one slider step away, tagged with the slider and value; its own picture is tagged with what it
+    shows. A picture already in the browser is not sent again; a state no longer one step away is untagged."""
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    assert "specmask-explorer" in ex.widget._dom_classes
+    assert "specmask-at-snr_db-n0.0~1.0" in ex.image._dom_classes
+    ex._offer_ahead()
+    assert ex._ahead == []                              # nothing kept one step away: no hidden pictures yet
+    ex.update(snr_db=1.0)
+    assert ex.prepare(snr_db=2.0)
+    ex._offer_ahead()
+    children = list(ex.widget.children)
+    at = children.index(ex.image)
+    assert children[at + 1: at + 3] == ex._ahead and ex._ahead[0].layout.display == "none"
+    held = {next(c for c in a._dom_classes if c.startswith("specmask-at-")): a for a in ex._ahead}
+    assert set(held) == {"specmask-at-snr_db-n2.0~1.0", "specmask-at-snr_db-n0.0~1.0"}
+    for value in (0.0, 2.0):
+        kept = ex._states.get({**ex.params, "snr_db": value}, ex.canvas.layout_version)
+        picture = held[f"specmask-at-snr_db-n{value}~1.0"]
+        assert picture.value == kept.frame and picture.tooltip == kept.alt
+    sent = []
+    for picture in ex._ahead:
+        picture.observe(lambda change: sent.append(change), names="value")
+    ex._offer_ahead()
+    assert sent == []                                   # in the browser already
+    ex.update(mask="IBM")                               # another control: nothing kept is one step away
+    ex._offer_ahead()
+    assert all(a._dom_classes == ("specmask-ahead",) for a in ex._ahead) and sent == []
+    ex.update(mask="IRM")
+    ex._offer_ahead()
+    assert any(len(a._dom_classes) == 3 for a in ex._ahead)
+    ex._offer_ahead(withdraw=True)
+    assert all(a._dom_classes == ("specmask-ahead",) for a in ex._ahead)
+
+
+def test_pictures_sent_ahead_are_closed_with_their_explorer(pair):
+    import gc
+
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    ex.update(snr_db=1.0)
+    ex._offer_ahead()
+    ahead = list(ex._ahead)
+    assert ahead and all(a.comm is not None for a in ahead)
+    del ex
+    gc.collect()
+    assert all(a.comm is None for a in ahead)
+
+
+def test_moving_a_slider_sends_the_next_steps_ahead_while_the_kernel_is_idle(pair):
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    other = widgets.MaskExplorer(*pair, sr=SR)
+
+    async def student():
+        ex.controls["snr_db"].value = 1.0          # a key press: 0 -> 1 dB
+        assert ex._ahead == []                     # nothing is sent before the kernel idles
+        await asyncio.sleep(_states.PREPARE_DELAY_S + 1.5)
+        tags = sorted(c for a in ex._ahead for c in a._dom_classes if c.startswith("specmask-at-"))
+        assert tags == ["specmask-at-snr_db-n0.0~1.0", "specmask-at-snr_db-n2.0~1.0"]
+        ex.controls["snr_db"].value = 7.0          # a click on the track: one step either way is prepared
+        await asyncio.sleep(_states.PREPARE_DELAY_S + 2.5)
+        tags = sorted(c for a in ex._ahead for c in a._dom_classes if c.startswith("specmask-at-"))
+        assert tags == ["specmask-at-snr_db-n6.0~1.0", "specmask-at-snr_db-n8.0~1.0"]
+        assert {**ex.params} in ex._states         # the state shown is still kept
+        other.controls["snr_db"].value = 1.0       # the student moves on to another explorer
+        assert all(a._dom_classes == ("specmask-ahead",) for a in ex._ahead)
+
+    asyncio.run(student())

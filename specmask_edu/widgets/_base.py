@@ -160,6 +160,9 @@ class Explorer:
         # the artists follow the picture (``_catch_up``), at once or, after a student's move, once the kernel idles
         self._artists_behind = self._deferring = False
         self._catch_up_handle = None
+        #: Hidden pictures in the browser holding kept states one step away (:meth:`_offer_ahead`), made at the
+        #: first offer; what each holds: ``(state key, layout version)`` or None.
+        self._ahead, self._ahead_holds = [], []
         self._run_compute(set(self.params))
         self._draw_first()
         self._draw()  # titles and limits of the initial state
@@ -332,7 +335,41 @@ class Explorer:
             self._canvas_stale = self._artists_behind = True  # the figure holds the prepared state
         if kept is not None:
             self._states.put(target, kept)
+            self._states.get(current, self.canvas.layout_version)  # the state shown stays the last to go
         return kept is not None
+
+    @_one_at_a_time
+    def _offer_ahead(self, withdraw: bool = False):
+        """Send the browser the kept states one slider step away from the state shown (the next step prepared
+        ahead, the step back: :func:`._states.neighbours`), each into a hidden picture of the box tagged with
+        the slider and value, which the page shows at once when a key press gets there (see
+        ``_controls._SLIDER_NAMES_JS``). A picture that holds its state already is not sent again; one that
+        holds nothing useful any more is untagged (all of them with ``withdraw``). Called once the kernel is idle
+        after a student's move."""
+        wanted = [] if withdraw else _states.neighbours(self._states, self.params, self.canvas.layout_version,
+                                                        self.controls)
+        keys = [(_states.state_key({**self.params, name: value}), kept.layout_version) for name, value, kept in wanted]
+        if wanted and not self._ahead:
+            self._ahead = [_controls.ahead_picture(self.frame_format) for _ in range(_states.AHEAD_PICTURES)]
+            self._ahead_holds = [None] * len(self._ahead)
+            children = list(self.widget.children)
+            at = children.index(self.image) + 1
+            self.widget.children = tuple(children[:at] + self._ahead + children[at:])
+            _controls.close_when_freed(self, *self._ahead)
+        free = [i for i, held in enumerate(self._ahead_holds) if held not in keys]
+        for (name, value, kept), key in zip(wanted, keys):
+            if key in self._ahead_holds:
+                continue
+            i = free.pop(0)
+            with self._ahead[i].hold_sync():
+                self._ahead[i].value = kept.frame
+                self._ahead[i].tooltip = kept.alt
+                self._ahead[i]._dom_classes = _controls.ahead_tag(self.controls[name], name, value)
+            self._ahead_holds[i] = key
+        for i in free:  # nothing to hold: untagged, so no key press shows it
+            if self._ahead_holds[i] is not None:
+                self._ahead[i]._dom_classes = (_controls.AHEAD_CLASS,)
+                self._ahead_holds[i] = None
 
     def _run_compute(self, changed: set):
         """``_compute(changed)``, noting which attributes it (re)assigned: they are the state's results."""
@@ -374,6 +411,7 @@ class Explorer:
         except SpecmaskInputError as err:  # show the problem in the widget instead of losing it in a log
             self.info_html.value = f"<span style='color:#b00'>{_html.escape(str(err))}</span>"
             self._sync_controls()
+            self._offer_ahead(withdraw=True)  # a picture the page may have shown ahead is taken back
             return
         finally:
             self._deferring = False
@@ -401,6 +439,7 @@ class Explorer:
         with self.image.hold_sync():
             self.image.value = frame
             self.image.tooltip = alt  # the HTML edition writes it out as the picture's alt
+            self.image._dom_classes = _controls.shown_tags(self.controls, self.params)  # what it shows (_offer_ahead)
         self.info_html.value = text
         if kept is None:  # keep what was shown: going back to it needs no computing
             self._states.put(self.params, _states.KeptState(self._results(), frame, alt, text,
@@ -410,7 +449,7 @@ class Explorer:
                                 "total": time.perf_counter() - t0, "kept": kept is not None}
         if self._catch_up_handle is not None:
             self._catch_up_handle.cancel()
-        self._catch_up_handle = _states.when_idle(self._catch_up) if self._deferring else self._catch_up()
+        self._catch_up_handle = _states.when_idle(self._catch_up_idle) if self._deferring else self._catch_up()
 
     def catch_up_now(self):
         """Send what waits for the kernel to idle (:meth:`_catch_up`) now, if anything waits."""
@@ -418,6 +457,13 @@ class Explorer:
         if handle is not None:
             handle.cancel()
             self._catch_up()
+
+    def _catch_up_idle(self):
+        """After a student's move, once the kernel idles: :meth:`_catch_up`, then send the browser the kept
+        states one step away (:meth:`_offer_ahead`; the step back is kept already, the next one is prepared
+        later)."""
+        self._catch_up()
+        self._offer_ahead()
 
     @_one_at_a_time
     def _catch_up(self):

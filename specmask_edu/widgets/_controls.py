@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html as _html
 import numbers
+import urllib.parse
 import weakref
 
 import ipywidgets as w
@@ -29,7 +30,8 @@ import traitlets
 from .._validation import SpecmaskInputError, check_bool, check_number
 
 __all__ = ["slider", "selection_slider", "dropdown", "checkbox", "check_value", "shown_value", "connect", "sync",
-           "layout", "close_when_freed", "MIN_TRACK_PX", "slider_names_script", "slider_names_js"]
+           "layout", "close_when_freed", "MIN_TRACK_PX", "slider_names_script", "slider_names_js", "ahead_picture",
+           "ahead_tag", "value_tag", "shown_tags", "AHEAD_CLASS"]
 
 _STYLE = {"description_width": "initial"}
 #: The narrowest slider track (or menu) a control keeps, in CSS pixels: at 1280 x 800 a row that has no
@@ -70,6 +72,48 @@ def checkbox(description, value=False, width="auto"):
     return w.Checkbox(value=value, description=description, indent=False, layout=w.Layout(width=width))
 
 
+#: The class of a hidden picture that waits in the browser for the key press that shows it (:func:`ahead_picture`).
+AHEAD_CLASS = "specmask-ahead"
+
+
+def ahead_picture(frame_format: str = "jpeg"):
+    """A hidden picture of the explorer's box, holding a kept state one slider step away (see the comment above
+    ``_SLIDER_NAMES_JS``); :func:`ahead_tag` says for which value of which slider."""
+    picture = _Picture(format=frame_format, layout=w.Layout(max_width="100%", height="auto", display="none"))
+    picture._dom_classes = (AHEAD_CLASS,)
+    return picture
+
+
+def value_tag(control, name: str, value) -> str | None:
+    """The class that says a picture shows slider ``name`` at ``value``, as the slider's readout will show it:
+    ``specmask-at-<name>-l<label>`` for a selection slider (its label, percent-encoded), or
+    ``specmask-at-<name>-n<value>~<step>`` for a number slider (the page compares the readout within half a
+    step). None for a control the page cannot match this way (a menu, a checkbox)."""
+    kind = type(control).__name__
+    if kind == "SelectionSlider":
+        values, labels = _option_values(control)
+        for label, option in zip(labels, values):
+            if _same_option(value, option):
+                return f"specmask-at-{name}-l" + urllib.parse.quote(str(label), safe="")
+        return None
+    if kind in ("FloatSlider", "IntSlider") and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"specmask-at-{name}-n{float(value)!r}~{float(control.step)!r}"
+    return None
+
+
+def ahead_tag(control, name: str, value) -> tuple | None:
+    """The classes of an :func:`ahead_picture` holding the state with slider ``name`` at ``value`` (the other
+    controls as they are): its class, the slider's name and :func:`value_tag`; None if the page cannot tell."""
+    tag = value_tag(control, name, value)
+    return None if tag is None else (AHEAD_CLASS, f"{AHEAD_CLASS}-{name}", tag)
+
+
+def shown_tags(controls: dict, params: dict) -> tuple:
+    """The classes of the explorer's picture: :func:`value_tag` of every slider, for the state it shows."""
+    tags = (value_tag(control, name, params[name]) for name, control in controls.items())
+    return tuple(tag for tag in tags if tag is not None)
+
+
 # ipywidgets 8 draws a slider with noUiSlider, whose handle (role="slider") gets no accessible name: the
 # visible <label> is not tied to it, and ipywidgets passes noUiSlider no ``handleAttributes`` (checked in
 # jupyterlab_widgets 3.0.17; noUiSlider's own issue: https://github.com/leongersen/noUiSlider/issues/1223).
@@ -80,6 +124,16 @@ def checkbox(description, value=False, width="auto"):
 # application/javascript output the explorer displays after its widget (outputs of the running session are
 # trusted); the HTML edition writes the same script into its pages (``edition.scripts``). Where no JavaScript
 # output runs (VS Code, Colab, GitHub) the handles stay as ipywidgets draws them.
+#
+# The same script shows a picture the kernel sent ahead. A key press on a slider sends the new value to the
+# kernel, which answers with the new picture; that round trip (message, kernel, message, decoding the JPEG) takes
+# 45-80 ms here, however little the kernel computes. So, while it is idle, the kernel sends the pictures of the
+# states one step away (the next step, prepared ahead, and the step back: ``_states.neighbours``) into hidden
+# pictures of the explorer's box (class ``specmask-ahead``), tagged with the slider's name and the value; the
+# script decodes them at once. When a key press moves a slider's readout to a value a hidden picture holds, the
+# script shows that picture in place of the explorer's picture, in the same frame; the kernel's own answer (the
+# same picture, from its kept state) replaces it once loaded. A value nothing was sent for waits for the
+# kernel as before. Nothing is revoked or shared: each hidden picture keeps its own data.
 _SLIDER_NAMES_JS = """(function () {
   if (window.specmaskSliderNames) { window.specmaskSliderNames(); return; }
   const name = function () {
@@ -93,12 +147,116 @@ _SLIDER_NAMES_JS = """(function () {
       if (img.alt !== img.title) img.alt = img.title;
     });
   };
+  // pictures sent ahead: decoded as they arrive, shown when a key press reaches their value
+  const decode = function (img) {
+    const src = img.src;
+    if (!src || img.dataset.decoded === src) return;
+    img.decode().then(function () { img.dataset.decoded = src; }, function () {});
+  };
+  const tagged = function (el, prefix) {
+    const found = [...el.classList].find(function (c) { return c.startsWith(prefix); });
+    return found === undefined ? null : found.slice(prefix.length);
+  };
+  const holds = function (img, name, readout) {  // the picture shows slider `name` at the value `readout` shows
+    const tag = tagged(img, 'specmask-at-' + name + '-');
+    if (tag === null) return false;
+    if (tag[0] === 'l') return decodeURIComponent(tag.slice(1)) === readout;
+    const parts = tag.slice(1).split('~'), shown = parseFloat(readout.replace(/\u2212/g, '-'));
+    return isFinite(shown) && Math.abs(shown - parseFloat(parts[0])) < parseFloat(parts[1]) / 2;
+  };
+  const main = function (box) {
+    return box.querySelector(':scope > img.widget-image:not(.specmask-ahead)');
+  };
+  const back = function (box) {  // the kernel's picture is shown again, the pictures ahead hidden
+    box.querySelectorAll(':scope > img.specmask-ahead').forEach(function (img) { img.style.display = 'none'; });
+    const picture = main(box);
+    if (picture) picture.style.display = '';
+    delete box.dataset.ahead;
+  };
+  // The controls moved since the kernel last sent pictures ahead: a picture sent for slider A holds the other
+  // controls as they were then, so it may be shown only while nothing but A moved.
+  const moved = function (target) {
+    const control = target.closest && target.closest('.specmask-control');
+    const box = control && control.closest('.specmask-explorer');
+    if (!box) return null;
+    const name = tagged(control, 'specmask-name-');
+    const names = (box.dataset.moved || '').split(' ').filter(Boolean);
+    if (!names.includes(name)) box.dataset.moved = names.concat([name]).join(' ');
+    return {box: box, control: control, name: name};
+  };
+  const showAhead = function (event) {
+    const handle = event.target.closest && event.target.closest('[role=slider]');
+    const found = handle && moved(handle);
+    if (!found) return;
+    const box = found.box, picture = main(box);
+    const readout = found.control.querySelector('.widget-readout');
+    if (!picture || !readout) return;
+    const others = box.dataset.moved.split(' ').filter(function (n) { return n !== found.name; });
+    const text = readout.textContent.trim();
+    if (others.length) return;
+    if (box.dataset.ahead && holds(picture, found.name, text)) {  // back to the value the kernel's picture shows
+      back(box);
+      box.dispatchEvent(new CustomEvent('specmask-ahead-shown', {detail: {title: picture.title}}));
+      return;
+    }
+    const ready = [...box.querySelectorAll(':scope > img.specmask-ahead-' + found.name)].find(function (img) {
+      const loaded = img.dataset.decoded === img.src || (img.complete && img.naturalWidth > 0);
+      return loaded && holds(img, found.name, text);
+    });
+    if (!ready) return;
+    box.querySelectorAll(':scope > img.specmask-ahead').forEach(function (img) { img.style.display = 'none'; });
+    ready.style.display = '';
+    picture.style.display = 'none';
+    box.dataset.ahead = picture.src;
+    box.dispatchEvent(new CustomEvent('specmask-ahead-shown', {detail: {title: ready.title}}));
+  };
+  // bubbling: the slider has moved its handle and readout by then
+  document.addEventListener('keydown', function (event) {
+    if (event.target.closest && event.target.closest('[role=slider]')) showAhead(event);
+    else moved(event.target);  // typing a value into a readout
+  });
+  document.addEventListener('pointerdown', function (event) { moved(event.target); }, true);
+  document.addEventListener('change', function (event) { moved(event.target); }, true);
+  document.addEventListener('load', function (event) {  // the kernel's picture arrived: it takes over
+    const img = event.target;
+    const box = img.classList && img.classList.contains('widget-image') && img.parentElement;
+    if (!box || !box.dataset.ahead || img.classList.contains('specmask-ahead') || img.src === box.dataset.ahead) {
+      return;
+    }
+    // unless the picture shown ahead is still the one the slider's readout asks for and the kernel's is not
+    // (a key held down: the kernel answers a press the student has gone past)
+    const shown = box.querySelector(':scope > img.specmask-ahead:not([style*="display: none"])');
+    const name = shown && tagged(shown, 'specmask-ahead-');
+    const control = name && box.querySelector('.specmask-name-' + name);
+    const readout = control && control.querySelector('.widget-readout');
+    const text = readout ? readout.textContent.trim() : null;
+    if (text !== null && holds(shown, name, text) && !holds(img, name, text)) {
+      box.dataset.ahead = img.src;
+      return;
+    }
+    back(box);
+  }, true);
+  const ahead = function (mutations) {
+    mutations.forEach(function (m) {
+      const img = m.target;
+      m.addedNodes && m.addedNodes.forEach(function (node) {  // drawn with its picture already
+        if (node.classList && node.classList.contains('specmask-ahead')) decode(node);
+      });
+      if (m.type !== 'attributes' || !img.classList || !img.classList.contains('specmask-ahead')) return;
+      const box = img.parentElement;
+      if (m.attributeName === 'src') decode(img);
+      if (m.attributeName === 'class' && box) delete box.dataset.moved;  // sent for the kernel's present state
+      if (img.style.display !== 'none' && box) back(box);  // changed while shown
+    });
+  };
   let queued = false;
-  new MutationObserver(function () {
+  new MutationObserver(function (mutations) {
+    ahead(mutations);
     if (queued) return;
     queued = true;
     requestAnimationFrame(function () { queued = false; name(); });
-  }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['title']});
+  }).observe(document.body, {childList: true, subtree: true, attributes: true,
+                             attributeFilter: ['title', 'src', 'class']});
   window.specmaskSliderNames = name;
   name();
 })();"""
@@ -256,13 +414,18 @@ def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg"):
     the picture, the players and the numbers. Returns ``(box, image, players_html, info_html)``."""
     image = _Picture(format=frame_format, layout=w.Layout(max_width="100%", height="auto"))
     players_html, info_html = w.HTML(), w.HTML()
+    for name, control in controls.items():  # found by the script that shows pictures sent ahead
+        control.add_class("specmask-control")
+        control.add_class(f"specmask-name-{name}")
     if rows is None:
         names = list(controls)
         rows = [names[i:i + 3] for i in range(0, len(names), 3)]
     # a row that has no room for every control's minimum width (a laptop screen, a side panel) wraps
     boxes = [w.HBox([controls[name] for name in row], layout=w.Layout(flex_flow="row wrap")) for row in rows]
     header = [w.HTML(f"<b>{_html.escape(title)}</b>")] if title else []
-    return _ExplorerBox(header + boxes + [image, players_html, info_html]), image, players_html, info_html
+    box = _ExplorerBox(header + boxes + [image, players_html, info_html])
+    box.add_class("specmask-explorer")
+    return box, image, players_html, info_html
 
 
 def _all_widgets(widget):
@@ -279,11 +442,11 @@ def _close(widgets):
         widget.close()
 
 
-def close_when_freed(explorer, box) -> None:
-    """Close ``box`` and every widget in it once ``explorer`` is garbage-collected.
+def close_when_freed(explorer, *boxes) -> None:
+    """Close each of ``boxes`` and every widget in them once ``explorer`` is garbage-collected.
 
     The kernel keeps every open widget (and the picture and audio in them) until it is closed; an explorer
     that nobody refers to any more, e.g. after its cell was run again, is not shown anywhere else.
     """
-    finalizer = weakref.finalize(explorer, _close, _all_widgets(box))
+    finalizer = weakref.finalize(explorer, _close, [found for box in boxes for found in _all_widgets(box)])
     finalizer.atexit = False  # at exit the kernel goes away with its widgets anyway

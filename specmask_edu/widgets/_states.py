@@ -14,7 +14,16 @@ decoded: more than the 50 ms in which a change feels instant. Two things let a s
    kernel's event loop, in the kernel's own thread, so nothing runs concurrently with the student's code)
    it computes, draws and encodes that state, keeps it, and puts its own state back. A key press that
    takes the slider there is answered from the kept state. A jump to a value never prepared (a click on
-   the track, a drag, typed code) is computed as before.
+   the track, a drag, typed code) is computed as before; after it, one step either way is prepared
+   (:func:`steps_to_prepare`).
+3. **The picture is in the browser before the key press.** Even a kept state needs the round trip to the
+   kernel and back (45-80 ms here). So, once idle, the explorer also sends the pictures of the kept states
+   one slider step away (:func:`neighbours`: the step prepared next and the step back) into hidden pictures
+   of its box, tagged with the slider and the value (``Explorer._offer_ahead``), and its own picture is
+   tagged with the state it shows. The page's script (``_controls._SLIDER_NAMES_JS``) shows the hidden picture
+   whose value the slider's readout reaches on a key press, in the same frame, and the kernel's own answer
+   (the same picture) takes over when it arrives. Only while no other control of the explorer moved since
+   the pictures were sent; anything else waits for the kernel as before.
 
 Only the explorer the student is using keeps states (:func:`use`): moving another explorer's control
 drops the previous one's, so at most :data:`MAX_STATES` states of one explorer are held (they share every
@@ -22,7 +31,8 @@ array that a change did not recompute). Outside a running kernel (scripts, tests
 ahead; recent states are still reused. Kept pictures are only used while the figure's layout (axis
 limits, colour bars: :attr:`BlitCanvas.layout_version`) is the one they were drawn with.
 
-Measured by ``benchmarks/bench_latency.py`` (arrow-key steps, and clicks on the track that nothing prepared).
+Measured by ``benchmarks/bench_latency.py`` (arrow-key steps, and clicks on the track that nothing prepared);
+the page script's rules are tested in Chromium (``tests/test_ahead_page.py``, ``tests/test_widgets_browser.py``).
 """
 
 from __future__ import annotations
@@ -35,8 +45,9 @@ from dataclasses import dataclass
 
 from . import _controls
 
-__all__ = ["KeptState", "StateCache", "state_key", "next_step", "prepare_next_step", "use", "when_idle",
-           "MAX_STATES", "IDLE_DELAY_S", "PREPARE_DELAY_S"]
+__all__ = ["KeptState", "StateCache", "state_key", "next_step", "one_step", "steps_to_prepare", "neighbours",
+           "prepare_next_step", "use",
+           "when_idle", "MAX_STATES", "IDLE_DELAY_S", "PREPARE_DELAY_S", "AHEAD_PICTURES"]
 
 #: How many states an explorer keeps: the one shown, the one before it, the one prepared next. Each costs
 #: what ``_compute`` made for it (measured: 7.5 MB for the mask explorer, 16 MB for the complex-mask explorer,
@@ -45,10 +56,15 @@ MAX_STATES = 3
 #: Seconds after a student's move before the players are sent: long enough for the picture to reach the
 #: browser first (~30-40 ms here), short enough to be ready before a student presses play.
 IDLE_DELAY_S = 0.06
-#: Seconds after a student's move before the next step is prepared: longer than the gap between the presses
-#: of a held key (30-60 ms), so holding a key is never held up by a preparation (100-250 ms of computing
-#: that the kernel cannot interrupt).
-PREPARE_DELAY_S = 0.12
+#: Seconds after a student's move before the next steps are prepared (right after the players): longer than
+#: the ~33 ms between the presses of a held key, so a held key cancels them, and short, so that a slow
+#: explorer (100-280 ms of computing, which the kernel cannot interrupt) is ready before the next deliberate
+#: press (measured with 0.12 s: the mixing console had the next step in the browser for 8 of 30 presses a
+#: quarter of a second apart; with 0.06 s, 15).
+PREPARE_DELAY_S = 0.06
+#: How many kept pictures wait in the browser (hidden) for the key press that shows them: the next step and
+#: the step back (:func:`neighbours`).
+AHEAD_PICTURES = 2
 
 
 @dataclass
@@ -101,6 +117,10 @@ class StateCache:
         while len(self._states) > self.size:
             self._states.popitem(last=False)
 
+    def items(self):
+        """``(params, kept)`` for every kept state, the most recently used first."""
+        return [(dict(key), kept) for key, kept in reversed(self._states.items())]
+
     def __contains__(self, params) -> bool:
         return state_key(params) in self._states
 
@@ -136,6 +156,68 @@ def next_step(control, old, new):
     return type(control.value)(candidate)
 
 
+def neighbours(states: StateCache, params: dict, layout_version: int, controls: dict,
+               limit: int = AHEAD_PICTURES) -> list:
+    """The kept states one slider move away from ``params``: ``[(name, value, kept), ...]`` for each kept state
+    (drawn with the current layout) that differs from ``params`` in the value of one slider ``name`` only, the
+    most recently used first, at most ``limit``. These are the pictures the browser holds ready
+    (:meth:`Explorer._offer_ahead`): the step prepared next and the step back."""
+    current = state_key(params)
+    found = []
+    for other, kept in states.items():
+        if kept.layout_version != layout_version or state_key(other) == current:
+            continue
+        differ = [name for name in params if _normalised(other.get(name)) != _normalised(params[name])]
+        if len(differ) == 1 and _controls.ahead_tag(controls[differ[0]], differ[0], other[differ[0]]) is not None:
+            found.append((differ[0], other[differ[0]], kept))
+        if len(found) == limit:
+            break
+    return found
+
+
+def one_step(control, value, direction: int):
+    """The value one step of a slider from ``value`` (``direction`` +1 or -1): the next option of a selection
+    slider, ``value`` +- ``step`` on the grid of a number slider. None past an end, for a menu or a checkbox."""
+    if hasattr(control, "options"):
+        if type(control).__name__ != "SelectionSlider":
+            return None
+        values, _ = _controls._option_values(control)  # noqa: SLF001
+        try:
+            k = values.index(value) + direction
+        except ValueError:
+            return None
+        return values[k] if 0 <= k < len(values) else None
+    step = getattr(control, "step", None)
+    if isinstance(control.value, bool) or not step:
+        return None
+    return next_step(control, value - direction * step, value) if isinstance(control.value, int) else \
+        next_step(control, round(value - direction * step, 12), value)
+
+
+def steps_to_prepare(control, old, new) -> list:
+    """The values to prepare after a slider moved ``old`` -> ``new``, most likely first: the same move again
+    (:func:`next_step`) if it was a key's move (an arrow key's step, a page key's five), then one step back and
+    one step on (what an arrow key does next, after a click on the track too). ``old`` itself is not listed: it
+    is kept already. At most ``MAX_STATES - 1``, so that preparing them never drops the state shown."""
+    steps = abs(_order(control, new) - _order(control, old)) / (1 if hasattr(control, "options")
+                                                                 else (getattr(control, "step", 0) or 1))
+    direction = 1 if _order(control, new) >= _order(control, old) else -1
+    same_move = next_step(control, old, new) if steps <= 5 + 1e-9 else None
+    found = []
+    for value in (same_move, one_step(control, new, -direction), one_step(control, new, direction)):
+        if value is not None and value != old and value != new and value not in found:
+            found.append(value)
+    return found[:MAX_STATES - 1]
+
+
+def _order(control, value):
+    """A slider's value as a number to compare (a selection slider's index)."""
+    if hasattr(control, "options"):
+        values, _ = _controls._option_values(control)  # noqa: SLF001
+        return values.index(value) if value in values else 0
+    return value if isinstance(value, (int, float)) else 0
+
+
 _in_use = None  # weak reference to the explorer the student moved last
 _pending = None  # the scheduled preparation (asyncio.TimerHandle)
 
@@ -146,6 +228,7 @@ def use(explorer) -> None:
     previous = _in_use() if _in_use is not None else None
     if previous is not None and previous is not explorer:
         previous._states.clear()  # noqa: SLF001
+        previous._offer_ahead()  # noqa: SLF001 - nothing kept: the browser drops its pictures too
     _in_use = weakref.ref(explorer)
 
 
@@ -170,29 +253,37 @@ def when_idle(callback, delay: float | None = None):
 
 
 def prepare_next_step(explorer, name: str, old, new) -> bool:
-    """After ``name`` moved from ``old`` to ``new``, prepare the state one such move further once the kernel is
-    idle (:func:`next_step`).
+    """After ``name`` moved from ``old`` to ``new``, once the kernel is idle: prepare the states a student is
+    likely to ask for next (:func:`steps_to_prepare`: the same move again, then one step either way), one at a
+    time, and after each send the browser the pictures of the kept states one step away
+    (:meth:`Explorer._offer_ahead`), so that the next key press is answered in the browser.
 
-    Needs a running event loop (the kernel's); returns True if a preparation was scheduled.
+    Each preparation is its own turn of the kernel's event loop: a student's move that arrives meanwhile waits
+    for one preparation at most, and cancels the rest. Needs a running event loop (the kernel's); returns True
+    if a preparation was scheduled.
     """
     global _pending
     cancel_pending()
-    candidate = next_step(explorer.controls[name], old, new)
-    if candidate is None:
-        return False
+    candidates = steps_to_prepare(explorer.controls[name], old, new)
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # a script or a test: nothing runs while idle
         return False
     ref, params = weakref.ref(explorer), dict(explorer.params)
 
-    def prepare():
+    def prepare(first: bool, left: list):
         global _pending
         _pending = None
         target = ref()
-        if target is not None and target.params == params:  # nothing moved since
+        if target is None or target.params != params:  # moved since: these are not the next steps any more
+            return
+        if first:
             target.catch_up_now()  # the players of the state shown go first
-            target.prepare(**{name: candidate})
+        if left:
+            target.prepare(**{name: left[0]})
+        target._offer_ahead()  # noqa: SLF001
+        if len(left) > 1:
+            _pending = loop.call_later(0.0, prepare, False, left[1:])
 
-    _pending = loop.call_later(PREPARE_DELAY_S, prepare)
-    return True
+    _pending = loop.call_later(PREPARE_DELAY_S, prepare, True, candidates)
+    return bool(candidates)
