@@ -376,7 +376,7 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
         return (loads[0] - t_key if loads else timeout_s * 1000, srcs[0] - t_key if srcs else timeout_s * 1000,
                 not got, shown_ahead)
 
-    latency, arrived, no_picture, ahead = [], [], 0, 0
+    latency, arrived, no_picture, ahead = [], [], 0, []
     for i in range(presses):
         if not page.evaluate(JS_FOCUSED):
             page.evaluate(JS_FOCUS, [index, slider])
@@ -389,7 +389,7 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
         latency.append(loaded)
         arrived.append(got_src)
         no_picture += missing
-        ahead += shown_ahead
+        ahead.append(shown_ahead)
     n_paced = len(page.evaluate(JS_RECORD)["keys"])
     phase_start["jumps"] = time.time()
     jump_latency, jump_missing = [], 0
@@ -443,7 +443,8 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
                 waiting_since = later[0] if later else None
         burst_row["max_gap_ms"] = max(gaps) if gaps else float("nan")
     return {
-        "latency": latency, "arrived": arrived, "no_picture": no_picture, "players_ms": players_ms, "ahead": ahead,
+        "latency": latency, "arrived": arrived, "no_picture": no_picture, "players_ms": players_ms, "ahead": sum(ahead),
+        "ahead_flags": ahead,
         # the keys on the epoch clock (ms), to line up with the kernel's record of each update
         "key_epoch_ms": [state["origin"] + t for t in paced["keys"][:presses]],
         # pictures the <img> decoded per press: 1 when the frame and its text alternative come in one message

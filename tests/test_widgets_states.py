@@ -208,8 +208,10 @@ def test_the_kept_states_one_step_away_are_sent_to_the_browser(pair):
     assert ex.prepare(snr_db=2.0)
     ex._offer_ahead()
     children = list(ex.widget.children)
-    at = children.index(ex.image)
-    assert children[at + 1: at + 3] == ex._ahead and ex._ahead[0].layout.display == "none"
+    assert children[-2:] == ex._ahead and ex._ahead[0].layout.display == "none"
+    # at the end of the box, drawn right after the picture: flex order 0 (picture), 1 (these), 2 (players, numbers)
+    assert [a.layout.order for a in ex._ahead] == ["1", "1"]
+    assert ex.players_html.layout.order == ex.info_html.layout.order == "2" and ex.image.layout.order is None
     held = {next(c for c in a._dom_classes if c.startswith("specmask-at-")): a for a in ex._ahead}
     assert set(held) == {"specmask-at-snr_db-n2.0~1.0", "specmask-at-snr_db-n0.0~1.0"}
     for value in (0.0, 2.0):

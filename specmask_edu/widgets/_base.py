@@ -352,9 +352,7 @@ class Explorer:
         if wanted and not self._ahead:
             self._ahead = [_controls.ahead_picture(self.frame_format) for _ in range(_states.AHEAD_PICTURES)]
             self._ahead_holds = [None] * len(self._ahead)
-            children = list(self.widget.children)
-            at = children.index(self.image) + 1
-            self.widget.children = tuple(children[:at] + self._ahead + children[at:])
+            self.widget.children = tuple(self.widget.children) + tuple(self._ahead)  # drawn after the picture
             _controls.close_when_freed(self, *self._ahead)
         free = [i for i, held in enumerate(self._ahead_holds) if held not in keys]
         for (name, value, kept), key in zip(wanted, keys):

@@ -79,7 +79,10 @@ AHEAD_CLASS = "specmask-ahead"
 def ahead_picture(frame_format: str = "jpeg"):
     """A hidden picture of the explorer's box, holding a kept state one slider step away (see the comment above
     ``_SLIDER_NAMES_JS``); :func:`ahead_tag` says for which value of which slider."""
-    picture = _Picture(format=frame_format, layout=w.Layout(max_width="100%", height="auto", display="none"))
+    # appended at the end of the box (a new child in the middle would make the page draw the players again),
+    # and drawn right after the explorer's picture by the flex order (``layout``)
+    picture = _Picture(format=frame_format, layout=w.Layout(max_width="100%", height="auto", display="none",
+                                                            order="1"))
     picture._dom_classes = (AHEAD_CLASS,)
     return picture
 
@@ -413,7 +416,7 @@ def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg"):
     """The explorer's box: a title, rows of controls (three per row unless ``rows`` lists them by name),
     the picture, the players and the numbers. Returns ``(box, image, players_html, info_html)``."""
     image = _Picture(format=frame_format, layout=w.Layout(max_width="100%", height="auto"))
-    players_html, info_html = w.HTML(), w.HTML()
+    players_html, info_html = w.HTML(layout=w.Layout(order="2")), w.HTML(layout=w.Layout(order="2"))
     for name, control in controls.items():  # found by the script that shows pictures sent ahead
         control.add_class("specmask-control")
         control.add_class(f"specmask-name-{name}")
