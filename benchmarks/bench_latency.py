@@ -21,7 +21,10 @@ last line of its cell, ``mask_explorer.widget``) is measured on its first enable
    what the student sees). The latency is keydown -> load. A press with no new picture within
    ``--timeout-s`` counts as a stall of that length. Stepping one way reaches values the explorer
    prepared while the kernel was idle, stepping back values it showed (``specmask_edu/widgets/_states.py``);
-   the kernel's record says which presses were answered from such a kept state.
+   the kernel's record says which presses were answered from such a kept state. When the page itself shows
+   a picture the kernel sent ahead (the explorer's box dispatches ``specmask-ahead-shown``), the press is
+   timed to the next animation frame (the picture was decoded when it arrived: it is painted in that frame),
+   and the kernel's own picture, arriving later, counts only if it is visible.
 1b. **Jumps.** ``--jumps`` clicks on the slider's track at new places (``JUMP_POSITIONS``), mouse press ->
    picture loaded: values nothing prepared, so each one is computed (the cost of a new state).
 2. **Rapid burst.** ``--burst`` presses ``--burst-gap-ms`` apart (holding a key down), alternating
