@@ -265,3 +265,19 @@ def test_moving_a_slider_sends_the_next_steps_ahead_while_the_kernel_is_idle(pai
         assert all(a._dom_classes == ("specmask-ahead",) for a in ex._ahead)
 
     asyncio.run(student())
+
+
+def test_preparations_give_way_to_a_move_that_waits(pair):
+    """A widget message handled in a kernel subshell thread waits for the explorer's lock; the preparations still
+    scheduled then do nothing, so the move waits for one preparation at most."""
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+
+    async def student():
+        ex.controls["snr_db"].value = 7.0          # a click: one step either way would be prepared
+        ex._moves_waiting += 1                     # ... but a move is waiting for the kernel
+        await asyncio.sleep(_states.PREPARE_DELAY_S + 1.0)
+        assert {**ex.params, "snr_db": 6.0} not in ex._states and {**ex.params, "snr_db": 8.0} not in ex._states
+        assert ex._ahead == []
+        ex._moves_waiting -= 1
+
+    asyncio.run(student())

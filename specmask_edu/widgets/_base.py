@@ -163,6 +163,9 @@ class Explorer:
         #: Hidden pictures in the browser holding kept states one step away (:meth:`_offer_ahead`), made at the
         #: first offer; what each holds: ``(state key, layout version)`` or None.
         self._ahead, self._ahead_holds = [], []
+        #: Students' moves received and not yet shown (a widget message may wait in a kernel subshell thread for
+        #: a preparation to finish): the preparations still scheduled give way to them (``_states``).
+        self._moves_waiting = 0
         self._run_compute(set(self.params))
         self._draw_first()
         self._draw()  # titles and limits of the initial state
@@ -403,16 +406,21 @@ class Explorer:
             return
         _states.use(self)
         old = self.params[name]
-        self._deferring = True  # the players wait until the kernel idles (``_catch_up``)
+        self._moves_waiting += 1
         try:
-            self.update(**{name: value})
+            with self._lock:
+                self._deferring = True  # the players wait until the kernel idles (``_catch_up``)
+                try:
+                    self.update(**{name: value})
+                finally:
+                    self._deferring = False
         except SpecmaskInputError as err:  # show the problem in the widget instead of losing it in a log
             self.info_html.value = f"<span style='color:#b00'>{_html.escape(str(err))}</span>"
             self._sync_controls()
             self._offer_ahead(withdraw=True)  # a picture the page may have shown ahead is taken back
             return
         finally:
-            self._deferring = False
+            self._moves_waiting -= 1
         _states.prepare_next_step(self, name, old, self.params[name])
 
     def _sync_controls(self):
@@ -461,7 +469,8 @@ class Explorer:
         states one step away (:meth:`_offer_ahead`; the step back is kept already, the next one is prepared
         later)."""
         self._catch_up()
-        self._offer_ahead()
+        if not self._moves_waiting:  # a newer move comes first; it will offer its own
+            self._offer_ahead()
 
     @_one_at_a_time
     def _catch_up(self):

@@ -275,12 +275,14 @@ def prepare_next_step(explorer, name: str, old, new) -> bool:
         global _pending
         _pending = None
         target = ref()
-        if target is None or target.params != params:  # moved since: these are not the next steps any more
-            return
+        if target is None or target.params != params or target._moves_waiting:  # noqa: SLF001
+            return  # moved since (or a move waits for the kernel): these are not the next steps any more
         if first:
             target.catch_up_now()  # the players of the state shown go first
         if left:
             target.prepare(**{name: left[0]})
+        if target.params != params or target._moves_waiting:  # noqa: SLF001 - a move came in meanwhile
+            return
         target._offer_ahead()  # noqa: SLF001
         if len(left) > 1:
             _pending = loop.call_later(0.0, prepare, False, left[1:])
