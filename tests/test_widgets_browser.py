@@ -138,13 +138,22 @@ def test_a_key_press_is_answered_by_a_picture_sent_ahead(explorers_page):
       .length === 2""", timeout=30_000)
     before = page.evaluate(_JS_AHEAD_STATE)
     assert [p["visible"] for p in before] == [True, False, False], before
+    # what is visible when the page says it showed a picture sent ahead (taken at once: the kernel's answer
+    # follows within ~50 ms), with the digest of its bytes
     page.evaluate("""() => { window.__shown = [];
-      document.querySelectorAll('.specmask-explorer')[1].addEventListener('specmask-ahead-shown',
-        (e) => window.__shown.push(e.detail.title)); }""")
+      const box = document.querySelectorAll('.specmask-explorer')[1];
+      box.addEventListener('specmask-ahead-shown', () => {
+        const visible = [...box.querySelectorAll(':scope > img.widget-image')].filter(i => i.style.display !== 'none');
+        const seen = visible.map(i => ({ahead: i.classList.contains('specmask-ahead'), title: i.title, digest: null}));
+        window.__shown.push(seen);
+        visible.forEach((img, k) => fetch(img.src).then(r => r.arrayBuffer()).then(b => crypto.subtle.digest('SHA-256', b))
+          .then(d => { seen[k].digest = [...new Uint8Array(d)].map(b => b.toString(16)).join(''); }));
+      }); }""")
     handle.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => window.__shown.length === 1", timeout=2_000)
-    shown = [p for p in page.evaluate(_JS_AHEAD_STATE) if p["visible"]]
+    page.wait_for_function("() => window.__shown.length === 1 && window.__shown[0].every(p => p.digest)",
+                           timeout=5_000)
+    shown = page.evaluate("() => window.__shown[0]")
     assert len(shown) == 1 and shown[0]["ahead"], shown
     readout = box.locator(".specmask-name-snr_db .widget-readout").inner_text().strip()
     assert f"input SNR (dB): {float(readout):g}" in shown[0]["title"], (readout, shown[0]["title"])
