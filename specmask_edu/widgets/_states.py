@@ -190,8 +190,7 @@ def one_step(control, value, direction: int):
     step = getattr(control, "step", None)
     if isinstance(control.value, bool) or not step:
         return None
-    return next_step(control, value - direction * step, value) if isinstance(control.value, int) else \
-        next_step(control, round(value - direction * step, 12), value)
+    return next_step(control, value - direction * step, value)  # the move from one step back, repeated
 
 
 def steps_to_prepare(control, old, new) -> list:
