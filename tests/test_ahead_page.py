@@ -19,6 +19,7 @@ PAGE = """<!doctype html><html><body>
   <img class="widget-image specmask-at-snr_db-n0.0~1.0 specmask-at-beta-n1.0~0.5" id="main" title="at 0 dB">
   <img class="widget-image specmask-ahead specmask-ahead-snr_db specmask-at-snr_db-n1.0~1.0" id="up" style="display: none" title="at 1 dB">
   <img class="widget-image specmask-ahead specmask-ahead-snr_db specmask-at-snr_db-n-1.0~1.0" id="down" style="display: none" title="at -1 dB">
+  <div class="widget-html" id="players"><table><tr><td>mixture</td><td><audio controls aria-label="mixture"></audio></td></tr></table></div>
 </div>
 <script>
   const picture = (colour) => { const c = document.createElement('canvas'); c.width = 40; c.height = 20;
@@ -106,3 +107,16 @@ def test_a_picture_changed_while_shown_gives_way_to_the_kernels(page):
     page.wait_for_timeout(50)
     assert page.evaluate(VISIBLE) == ["main"]
     assert press(page, "snr", "ArrowLeft") == ["main"]             # untagged: never shown
+
+
+def test_a_player_table_about_to_change_is_dimmed_and_busy(page):
+    """After a move the kernel marks the players as updating until it sends the new ones (the student pauses)."""
+    state = "() => { const p = document.getElementById('players'); " \
+            "return [p.getAttribute('aria-busy'), getComputedStyle(p).opacity]; }"
+    assert page.evaluate(state) == [None, "1"]
+    page.evaluate("document.getElementById('players').classList.add('specmask-players-pending')")
+    page.wait_for_timeout(50)
+    assert page.evaluate(state) == ["true", "0.6"]
+    page.evaluate("document.getElementById('players').classList.remove('specmask-players-pending')")
+    page.wait_for_timeout(50)
+    assert page.evaluate(state) == [None, "1"]

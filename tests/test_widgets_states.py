@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from specmask_edu import widgets
-from specmask_edu.widgets import _states
+from specmask_edu.widgets import _controls, _states
 from _explorers import BUILD, SR, STUCK, state
 
 
@@ -281,3 +281,33 @@ def test_preparations_give_way_to_a_move_that_waits(pair):
         ex._moves_waiting -= 1
 
     asyncio.run(student())
+
+
+def test_keys_pressed_in_quick_succession_send_the_players_once_they_stop(pair):
+    """The picture answers every move; the player table is marked as updating at once. After a pause it is sent
+    as soon as the kernel idles; for moves in quick succession, once no move came for PLAYERS_DELAY_S (the audio
+    of the states passed over is never sent)."""
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    sent = []
+    ex.players_html.observe(lambda change: sent.append(change["new"]), names="value")
+
+    async def student():
+        for value in (1.0, 2.0, 3.0, 4.0):          # four presses 0.1 s apart
+            ex.controls["snr_db"].value = value
+            assert _controls.PLAYERS_PENDING_CLASS in ex.players_html._dom_classes
+            await asyncio.sleep(0.1)
+        assert len(sent) == 1                       # the first press's (after a pause), no more while keys come
+        sent.clear()
+        await asyncio.sleep(_states.PLAYERS_DELAY_S + 1.5)
+        assert len(sent) == 1 and _controls.PLAYERS_PENDING_CLASS not in ex.players_html._dom_classes
+        ex.controls["mask"].value = "IBM"
+        ex.controls["mask"].value = "IRM"          # back at once: the clips are those sent already
+        await asyncio.sleep(_states.PLAYERS_DELAY_S + 1.5)
+        assert len(sent) == 1 and _controls.PLAYERS_PENDING_CLASS not in ex.players_html._dom_classes
+        ex.controls["snr_db"].value = 5.0          # one press after a pause: its players follow as the kernel idles
+        await asyncio.sleep(_states.IDLE_DELAY_S + 0.1)
+        assert len(sent) == 2
+
+    asyncio.run(student())
+    fresh = widgets.MaskExplorer(*pair, sr=SR).update(snr_db=5.0)  # the same gain: it only ever turns down
+    assert _table(ex) == _table(fresh)              # the table sent is the one of the state shown

@@ -59,7 +59,8 @@ Here each explorer owns one standalone matplotlib figure that pyplot does not tr
    a PNG of these noisy spectrograms takes ~18 ms, and 2-3 times smaller to send to the browser);
 4. a state shown a moment ago, or prepared while the kernel was idle (after a student's move, the state
    one more move along: :meth:`Explorer.prepare`, :mod:`._states`), is shown from what was kept, with no
-   computing or drawing; after a student's move the players follow the picture once the kernel idles;
+   computing or drawing; after a student's move the players follow the picture once the kernel idles, and
+   keys pressed in quick succession send no audio until they stop (:data:`._states.PLAYERS_DELAY_S`);
 5. once idle, the explorer sends the pictures of the kept states one slider step away (the next step, the
    step back) into hidden pictures of its box, and a small page script shows the one a key press reaches
    at once, before the kernel has even heard of the press (``_controls._SLIDER_NAMES_JS``); the kernel's

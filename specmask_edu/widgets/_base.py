@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import gc
 import html as _html
+import math
 import re
 import threading
 import time
@@ -159,7 +160,9 @@ class Explorer:
         # ``_artists_behind``: a kept state was shown and the artists still hold an earlier one; the players and
         # the artists follow the picture (``_catch_up``), at once or, after a student's move, once the kernel idles
         self._artists_behind = self._deferring = False
-        self._catch_up_handle = None
+        self._catch_up_handle = self._offer_handle = None
+        # when the last student's move came (time.monotonic), and whether its players go before what is prepared
+        self._last_move_at, self._players_early = -math.inf, True
         #: Hidden pictures in the browser holding kept states one step away (:meth:`_offer_ahead`), made at the
         #: first offer; what each holds: ``(state key, layout version)`` or None.
         self._ahead, self._ahead_holds = [], []
@@ -453,9 +456,26 @@ class Explorer:
         if t0 is not None:
             self.last_timing = {"compute": t1 - t0, "draw": t2 - t1, "encode": t4 - t3, "players": 0.0,
                                 "total": time.perf_counter() - t0, "kept": kept is not None}
-        if self._catch_up_handle is not None:
-            self._catch_up_handle.cancel()
-        self._catch_up_handle = _states.when_idle(self._catch_up_idle) if self._deferring else self._catch_up()
+        for handle in (self._catch_up_handle, self._offer_handle):
+            if handle is not None:
+                handle.cancel()
+        self._catch_up_handle = self._offer_handle = None
+        if not self._deferring:
+            self._catch_up()
+            return
+        # A student's move: once the kernel idles, the players and the pictures one step away. A move that comes
+        # less than PLAYERS_DELAY_S after the one before (keys pressed in quick succession, or held) sends the
+        # pictures only; its players wait until no move came for PLAYERS_DELAY_S.
+        now = time.monotonic()
+        self._players_early = now - self._last_move_at >= _states.PLAYERS_DELAY_S
+        self._last_move_at = now
+        if _fingerprint(self.signals()) != getattr(self, "_players_fingerprint", None):
+            self.players_html.add_class(_controls.PLAYERS_PENDING_CLASS)  # what they play is about to change
+        if self._players_early:
+            self._catch_up_handle = _states.when_idle(self._catch_up_idle)
+        else:
+            self._offer_handle = _states.when_idle(self._offer_idle)
+            self._catch_up_handle = _states.when_idle(self._catch_up, _states.PLAYERS_DELAY_S)
 
     def catch_up_now(self):
         """Send what waits for the kernel to idle (:meth:`_catch_up`) now, if anything waits."""
@@ -465,10 +485,14 @@ class Explorer:
             self._catch_up()
 
     def _catch_up_idle(self):
-        """After a student's move, once the kernel idles: :meth:`_catch_up`, then send the browser the kept
-        states one step away (:meth:`_offer_ahead`; the step back is kept already, the next one is prepared
-        later)."""
+        """After a student's move, once the kernel idles: :meth:`_catch_up`, then :meth:`_offer_idle`."""
         self._catch_up()
+        self._offer_idle()
+
+    def _offer_idle(self):
+        """After a student's move, once the kernel idles: send the browser the kept states one step away
+        (:meth:`_offer_ahead`; the step back is kept already, the next one is prepared later)."""
+        self._offer_handle = None
         if not self._moves_waiting:  # a newer move comes first; it will offer its own
             self._offer_ahead()
 
@@ -477,8 +501,9 @@ class Explorer:
         """What the picture does not wait for: the players, re-sent only if a clip changed (encoding the audio
         costs 10-20 ms, and a player table can be 1 MB that the browser must take in before the next picture),
         and the artists after a kept state was shown (new data, no rendering, so ``fig`` describes the state
-        shown). After a student's move this runs once the kernel has been idle for
-        :data:`._states.IDLE_DELAY_S`: holding a key down sends the audio of the last state only."""
+        shown). After a student's move this runs once the kernel idles (:data:`._states.IDLE_DELAY_S`), or, for
+        a move that came less than :data:`._states.PLAYERS_DELAY_S` after the one before, once no move came for
+        that long: keys pressed in quick succession send the audio of the state they stop at only."""
         self._catch_up_handle = None
         t0 = time.perf_counter()
         if self._artists_behind:
@@ -489,6 +514,7 @@ class Explorer:
         if fingerprint != getattr(self, "_players_fingerprint", None):  # re-send the audio only when it changed
             self.players_html.value = self.player_table(signals).html()
             self._players_fingerprint = fingerprint
+        self.players_html.remove_class(_controls.PLAYERS_PENDING_CLASS)
         if self.last_timing:
             self.last_timing["players"] = time.perf_counter() - t0
 

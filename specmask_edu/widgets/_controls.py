@@ -76,6 +76,11 @@ def checkbox(description, value=False, width="auto"):
 AHEAD_CLASS = "specmask-ahead"
 
 
+#: The class of a player table whose clips are about to change (a student's move; ``Explorer._catch_up`` sends
+#: the new ones once the student pauses): the page script dims it and marks it ``aria-busy``.
+PLAYERS_PENDING_CLASS = "specmask-players-pending"
+
+
 def ahead_picture(frame_format: str = "jpeg"):
     """A hidden picture of the explorer's box, holding a kept state one slider step away (see the comment above
     ``_SLIDER_NAMES_JS``); :func:`ahead_tag` says for which value of which slider."""
@@ -149,7 +154,16 @@ _SLIDER_NAMES_JS = """(function () {
     document.querySelectorAll('img.widget-image[title]').forEach(function (img) {
       if (img.alt !== img.title) img.alt = img.title;
     });
+    document.querySelectorAll('.specmask-players-pending:not([aria-busy])').forEach(function (el) {
+      el.setAttribute('aria-busy', 'true');  // the players are about to change
+    });
+    document.querySelectorAll('[aria-busy]:not(.specmask-players-pending)').forEach(function (el) {
+      if (el.closest('.specmask-explorer')) el.removeAttribute('aria-busy');
+    });
   };
+  const style = document.createElement('style');
+  style.textContent = '.specmask-players-pending { opacity: 0.6; }';
+  document.head.appendChild(style);
   // pictures sent ahead: decoded as they arrive, shown when a key press reaches their value
   const decode = function (img) {
     const src = img.src;

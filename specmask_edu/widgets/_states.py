@@ -24,6 +24,11 @@ decoded: more than the 50 ms in which a change feels instant. Two things let a s
    whose value the slider's readout reaches on a key press, in the same frame, and the kernel's own answer
    (the same picture) takes over when it arrives. Only while no other control of the explorer moved since
    the pictures were sent; anything else waits for the kernel as before.
+4. **Keys pressed in quick succession send no audio.** The picture and the numbers answer every move; the
+   player table (its audio) follows once the kernel idles, or, for moves less than :data:`PLAYERS_DELAY_S`
+   apart, once no move came for that long; until then it is marked as updating (dimmed, ``aria-busy``). The
+   page would otherwise spend ~100-200 ms per move taking in audio of states passed over while the next key
+   press waits.
 
 Only the explorer the student is using keeps states (:func:`use`): moving another explorer's control
 drops the previous one's, so at most :data:`MAX_STATES` states of one explorer are held (they share every
@@ -47,15 +52,22 @@ from . import _controls
 
 __all__ = ["KeptState", "StateCache", "state_key", "next_step", "one_step", "steps_to_prepare", "neighbours",
            "prepare_next_step", "use",
-           "when_idle", "MAX_STATES", "IDLE_DELAY_S", "PREPARE_DELAY_S", "AHEAD_PICTURES"]
+           "when_idle", "MAX_STATES", "IDLE_DELAY_S", "PLAYERS_DELAY_S", "PREPARE_DELAY_S",
+           "AHEAD_PICTURES"]
 
 #: How many states an explorer keeps: the one shown, the one before it, the one prepared next. Each costs
 #: what ``_compute`` made for it (measured: 7.5 MB for the mask explorer, 16 MB for the complex-mask explorer,
 #: 22 MB for the mixing console of lesson 05 with its 4 stems of 9.6 s) plus its picture (~150 kB).
 MAX_STATES = 3
-#: Seconds after a student's move before the players are sent: long enough for the picture to reach the
-#: browser first (~30-40 ms here), short enough to be ready before a student presses play.
+#: Seconds after a student's move before the kernel, if idle, sends the players (if a clip changed) and the
+#: pictures one step away (``Explorer._offer_ahead``): long enough for the picture to reach the browser first
+#: (~30-40 ms here), short enough to be ready before a student presses play.
 IDLE_DELAY_S = 0.06
+#: Moves less than this many seconds apart are keys pressed in quick succession: their players (``Explorer.
+#: _catch_up``) wait until no move came for this long (the table is marked as updating meanwhile). A player table
+#: is 0.5-1.2 MB of audio that the page needs ~100-200 ms to take in, and a key press meanwhile waits behind it.
+#: A move after a pause sends its players once the kernel idles (:data:`IDLE_DELAY_S`), before preparing.
+PLAYERS_DELAY_S = 0.3
 #: Seconds after a student's move before the next steps are prepared (right after the players): longer than
 #: the ~33 ms between the presses of a held key, so a held key cancels them, and short, so that a slow
 #: explorer (100-280 ms of computing, which the kernel cannot interrupt) is ready before the next deliberate
@@ -276,8 +288,8 @@ def prepare_next_step(explorer, name: str, old, new) -> bool:
         target = ref()
         if target is None or target.params != params or target._moves_waiting:  # noqa: SLF001
             return  # moved since (or a move waits for the kernel): these are not the next steps any more
-        if first:
-            target.catch_up_now()  # the players of the state shown go first
+        if first and target._players_early:  # noqa: SLF001 - the players of the state shown go first
+            target.catch_up_now()
         if left:
             target.prepare(**{name: left[0]})
         if target.params != params or target._moves_waiting:  # noqa: SLF001 - a move came in meanwhile
