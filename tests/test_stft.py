@@ -112,3 +112,15 @@ def test_n_frames_matches_the_stft_also_for_odd_n_fft(n_fft, hop_length, rng):
     config = sm.STFTConfig(n_fft=n_fft, hop_length=min(hop_length, n_fft))
     for n in (n_fft, 1000, 3001):
         assert config.n_frames(n) == sm.stft(rng.standard_normal(n), config).shape[1]
+
+
+def test_istft_of_a_stack_is_each_istft(rng):
+    from specmask_edu.stft import _istft_stack
+
+    for config in (STFTConfig(n_fft=512, hop_length=128), STFTConfig(n_fft=256, hop_length=100, window="hamming"),
+                   STFTConfig(n_fft=128, hop_length=32, center=False)):
+        X = np.stack([sm.stft(rng.standard_normal(4000), config) for _ in range(3)])
+        for length in (None, 3999):
+            stacked = _istft_stack(X, config, length)
+            for i in range(3):
+                np.testing.assert_array_equal(stacked[i], sm.istft(X[i], config, length=length))

@@ -179,3 +179,24 @@ def test_hpss_in_two_public_steps(stems):
         sm.masks.hpss_soft_masks(*medians, 0.5, 2.0)
     with pytest.raises(SpecmaskInputError, match="magnitude"):
         sm.masks.hpss_medians(Y, 17)                      # complex: pass np.abs(Y)
+
+
+def test_mixing_console_computes_exactly_what_the_public_functions_give(stems):
+    """The console's shortcuts (masks from kept magnitudes, the four inverse STFTs in one pass, the output
+    recomputed only when it changes) give the very numbers of soft_masks, resynthesize and stft."""
+    short = {k: v[:SR] for k, v in stems.items()}
+    ex = widgets.MixingConsoleExplorer(short, sr=SR)
+    mixture, cfg = sum(short.values()), ex.config
+    for setting in (dict(power=2.5), dict(gain_bass=-6.0), dict(source="true"), dict(power=0.5),
+                    dict(source="separated", mute_drums=True), dict(power=8.0)):
+        ex.update(**setting)
+        masks = sm.soft_masks([sm.stft(x, cfg) for x in short.values()], power=ex.params["power"])
+        np.testing.assert_array_equal(np.asarray(ex.masks), np.asarray(masks))
+        for (name, estimate), M in zip(ex.estimates.items(), masks):
+            np.testing.assert_array_equal(estimate, sm.resynthesize(sm.stft(mixture, cfg), M, cfg, len(mixture)))
+            assert ex.scores[name]["SI-SDR"] == sm.si_sdr(estimate, short[name])
+        g = ex.gains()
+        feed = ex.estimates if ex.params["source"] == "separated" else short
+        np.testing.assert_array_equal(ex.output, sum(g[n] * feed[n] for n in ex.names))
+        np.testing.assert_array_equal(ex.output_stft, sm.stft(ex.output, cfg))
+        np.testing.assert_array_equal(ex.reference_output, sum(g[n] * short[n] for n in ex.names))

@@ -54,3 +54,17 @@ def test_stft_explorer_keeps_the_time_axis_when_frames_change(pair):
     for setting in (dict(n_fft=2048, hop_length=1024), dict(n_fft=256, hop_length=16), dict(n_fft=512, hop_length=128)):
         ex.update(**setting)
         assert (ex.h_full.ax.get_xlim(), ex.h_zoom.ax.get_xlim(), ex.h_zoom.ax.get_ylim()) == view
+
+
+def test_stft_explorer_random_phase_clip_follows_the_setting(pair):
+    """The random-phase clip is made when the players ask for it, for the setting shown."""
+    import numpy as np
+
+    from specmask_edu.phase import rebuild_with_phase
+
+    x = pair[0]
+    ex = widgets.STFTExplorer(x, SR, seed=3)
+    for setting in (dict(n_fft=1024), dict(hop_length=64, window="hamming"), dict(n_fft=512, hop_length=128)):
+        ex.update(**setting)
+        expected = rebuild_with_phase(np.abs(ex.X), "random", config=ex.config, length=len(x), rng=3)
+        np.testing.assert_array_equal(ex.signals()["magnitude only (random phase)"], expected)

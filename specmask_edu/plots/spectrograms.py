@@ -40,10 +40,14 @@ def magnitude_db(X, config: STFTConfig | None = None, floor_db: float = -120.0) 
     config : STFTConfig used to compute ``X`` (its window sets the reference)
     """
     config = _as_config(config)
-    A = np.abs(np.asarray(X))
+    A = np.abs(np.asarray(X))  # a new array: the steps below work in place (the same numbers, fewer copies)
     ref = _window_gain(config)
     floor = ref * 10.0 ** (floor_db / 20.0)
-    return 20.0 * np.log10(np.maximum(A, floor) / ref)
+    np.maximum(A, floor, out=A)
+    A /= ref
+    np.log10(A, out=A)
+    A *= 20.0
+    return A
 
 
 def _as_2d(X, name):
@@ -94,7 +98,8 @@ class SpectrogramHandle:
     colorbar : matplotlib.colorbar.Colorbar or None
 
     ``update(data)`` replaces the picture in place (same conversion as when it was drawn: dB for a
-    spectrogram, values for a mask, angle for a phase), also when the number of frames or bins changed.
+    spectrogram, values for a mask, angle for a phase), also when the number of frames or bins changed;
+    ``show(image)`` does the same with data converted already (two views of one STFT convert it once).
     """
 
     def __init__(self, ax, image, colorbar, transform, sr, config):
@@ -115,7 +120,14 @@ class SpectrogramHandle:
         """Show new data (same kind as before); pass ``config`` if the STFT parameters changed."""
         if config is not None:
             self.config = _as_config(config)
-        A = self._transform(_as_2d(data, "data"), self.config)
+        return self.show(self._transform(_as_2d(data, "data"), self.config), title=title)
+
+    def show(self, image, config: STFTConfig | None = None, title: str | None = None):
+        """Show ``image`` (freq, frames[, colour]) as it is, already converted as ``update`` converts its data
+        (dB for a spectrogram: :func:`magnitude_db`), e.g. the one another handle of the same STFT shows."""
+        if config is not None:
+            self.config = _as_config(config)
+        A = np.asarray(image)  # (freq, frames), or (freq, frames, 3) for the colours of a complex mask
         self.image.set_data(A)
         extent = _extent(A.shape[:2], self.sr, self.config)
         if tuple(self.image.get_extent()) != extent:  # only when frames or bins changed (it is not free)

@@ -9,10 +9,10 @@ import numpy as np
 from .. import plots
 from .._defaults import DEFAULT_SR, MUSIC_CONFIG
 from .._validation import SpecmaskInputError, as_waveform
-from ..masks import hpss_medians, hpss_soft_masks, soft_masks
+from ..masks import EPS, hpss_medians, hpss_soft_masks, soft_masks
 from ..metrics import BSSEvalReferences, si_sdr
 from ..separation import resynthesize
-from ..stft import STFTConfig, _as_config, stft
+from ..stft import STFTConfig, _as_config, _istft_stack, stft
 from ._base import Explorer
 from ._controls import checkbox, dropdown, selection_slider, slider
 from ._mixture import as_pair
@@ -27,6 +27,34 @@ def _as_stems(stems) -> dict:
     out = {str(k): as_waveform(v, f"stems[{k!r}]") for k, v in stems.items()}
     if len({x.size for x in out.values()}) != 1:
         raise SpecmaskInputError("All stems must have the same length.")
+    return out
+
+
+def _stacked_soft_masks(magnitudes, power: float) -> np.ndarray:
+    r"""The soft masks of :func:`specmask_edu.soft_masks` from the sources' magnitudes, stacked.
+
+    .. math:: M_i = \frac{|S_i|^p}{\sum_j |S_j|^p}
+
+    and :math:`1/n` in silent bins (the sum below ``EPS**p``), exactly the numbers of
+    ``soft_masks(sources, power)``; the console keeps ``magnitudes`` (n, freq, frames) = :math:`|S_i|` and so
+    does not take the magnitudes of the complex STFTs again on every change of ``p``. Returns (n, freq, frames).
+    """
+    masks = magnitudes**power  # the weights, divided in place by their sum
+    total = np.sum(masks, axis=0)
+    silent = ~(np.abs(total) > EPS**power)
+    total[silent] = 1.0  # no division by zero there; those bins are filled in below
+    masks /= total
+    masks[:, silent] = 1.0 / len(masks)
+    return masks
+
+
+def _apply_masks(masks, mixture_real, mixture_imag) -> np.ndarray:
+    r"""The masked mixtures :math:`M_i \odot Y` (n, freq, frames) of real masks (n, freq, frames), from the
+    real and imaginary parts of :math:`Y`: the same numbers as ``masks * Y`` (a real mask scales both parts),
+    without first turning every mask into a complex array."""
+    out = np.empty(masks.shape, dtype=np.complex128)
+    np.multiply(masks, mixture_real, out=out.real)
+    np.multiply(masks, mixture_imag, out=out.imag)
     return out
 
 
@@ -65,7 +93,9 @@ class MixingConsoleExplorer(Explorer):
         self.names = list(self.stems)
         self.mixture = sum(self.stems.values())
         self.stem_stfts = [stft(x, self.config) for x in self.stems.values()]
+        self.stem_magnitudes = np.abs(np.stack(self.stem_stfts))  # |S_i|, (stems, freq, frames): p changes, not they
         self.Y = stft(self.mixture, self.config)
+        self._Y_parts = np.ascontiguousarray(self.Y.real), np.ascontiguousarray(self.Y.imag)
         # the power and input menu on the first row, then one row per stem: fader, mute, solo
         self.control_rows = [["power", "source"]] + [[f"gain_{n}", f"mute_{n}", f"solo_{n}"] for n in self.names]
         super().__init__(sr, **initial)
@@ -94,16 +124,23 @@ class MixingConsoleExplorer(Explorer):
         return out
 
     def _compute(self, changed):
+        # Only what ``changed`` affects: the masks and estimates follow p alone, the mix of true stems the
+        # console settings alone, the console output (and its STFT) both when it plays the estimates.
+        separated = self.params["source"] == "separated"
         if "power" in changed:
-            self.masks = soft_masks(self.stem_stfts, power=self.params["power"])
-            self.estimates = {n: resynthesize(self.Y, M, self.config, len(self.mixture))
-                              for n, M in zip(self.names, self.masks)}
+            self.masks = _stacked_soft_masks(self.stem_magnitudes, self.params["power"])
+            # the four inverse STFTs in one pass, each exactly resynthesize(Y, M_i, config, length)
+            estimates = _istft_stack(_apply_masks(self.masks, *self._Y_parts), self.config, len(self.mixture))
+            self.estimates = dict(zip(self.names, estimates))
             self.scores = {n: {"SI-SDR": si_sdr(self.estimates[n], self.stems[n])} for n in self.names}
         g = self.gains()
-        feed = self.estimates if self.params["source"] == "separated" else self.stems
-        self.output = sum(g[n] * feed[n] for n in self.names)
-        self.reference_output = sum(g[n] * self.stems[n] for n in self.names)
-        self.output_stft = stft(self.output, self.config)
+        settings = changed - {"power"}
+        if settings or separated:
+            feed = self.estimates if separated else self.stems
+            self.output = sum(g[n] * feed[n] for n in self.names)
+            self.output_stft = stft(self.output, self.config)
+        if settings - {"source"}:
+            self.reference_output = sum(g[n] * self.stems[n] for n in self.names)
 
     def _draw_first(self):
         outer = self.fig.add_gridspec(2, 1, height_ratios=(1.0, 1.1))
@@ -122,14 +159,19 @@ class MixingConsoleExplorer(Explorer):
                                             title="console output")
         self.h_bars = plots.plot_metrics(self.scores, ("SI-SDR",), ax=ax_b, ylim=(-10.0, 30.0),
                                          title="SI-SDR of each separated stem")
-        self.animate(*(h.image for h in self.h_masks), *(h.ax.title for h in self.h_masks), self.h_out.image,
-                     ax_o.title, *self.h_bars.artists)
+        # The masks' titles change with the faders only: painted into the background when they do, not
+        # re-rendered (~5 ms of text each) on every change of p.
+        self.animate_rarely(*(h.ax.title for h in self.h_masks))
+        self.animate(*(h.image for h in self.h_masks), self.h_out.image, ax_o.title, *self.h_bars.artists)
 
     def _draw(self):
         g = self.gains()
         for h, name, M in zip(self.h_masks, self.names, self.masks):
             state = "off" if g[name] == 0 else f"{20 * np.log10(g[name]):+.0f} dB"
-            h.update(M, title=f"mask: {name} ({state})")
+            h.update(M)
+            if h.ax.title.get_text() != f"mask: {name} ({state})":
+                h.ax.set_title(f"mask: {name} ({state})")
+                self.background_changed()
         source = "separated stems" if self.params["source"] == "separated" else "true stems"
         self.h_out.update(self.output_stft, title=f"console output ({source}, soft masks p = {self.params['power']:g})")
         self.h_bars.update(self.scores, ylim=(-10.0, 30.0))

@@ -75,8 +75,16 @@ class STFTExplorer(Explorer):
         cfg = self.config
         self.X = stft(self.x, cfg)
         self.reconstruction = istft(self.X, cfg, length=len(self.x))
-        self.magnitude_only = rebuild_with_phase(np.abs(self.X), "random", config=cfg, length=len(self.x),
-                                                 rng=self.seed)
+        self._magnitude_only = None  # heard, not seen: made when the players ask (see magnitude_only)
+
+    @property
+    def magnitude_only(self) -> np.ndarray:
+        """The clip rebuilt from ``|X|`` with a random phase (seed ``seed``), made on first use for the current
+        setting: only the players need it, so the picture does not wait for it (up to 0.1 s at n_fft 4096)."""
+        if self._magnitude_only is None:
+            self._magnitude_only = rebuild_with_phase(np.abs(self.X), "random", config=self.config,
+                                                      length=len(self.x), rng=self.seed)
+        return self._magnitude_only
 
     def _draw_first(self):
         fig = self.fig
@@ -103,8 +111,9 @@ class STFTExplorer(Explorer):
         from scipy.signal import get_window  # SciPy loads on first use (see specmask_edu.stft)
 
         cfg = self.config
-        self.h_full.update(self.X, config=cfg)
-        self.h_zoom.update(self.X, config=cfg)
+        level = plots.magnitude_db(self.X, cfg)  # what both pictures of X show: converted once
+        self.h_full.show(level, config=cfg)
+        self.h_zoom.show(level, config=cfg)
         win = get_window(cfg.window, cfg.n_fft, fftbins=True)
         t = np.arange(cfg.n_fft) / self.sr * 1000
         for m, line in enumerate(self.window_lines):
