@@ -283,10 +283,11 @@ def test_preparations_give_way_to_a_move_that_waits(pair):
     asyncio.run(student())
 
 
-def test_keys_pressed_in_quick_succession_send_the_players_once_they_stop(pair):
+def test_keys_pressed_in_quick_succession_send_the_players_once_they_stop(pair, monkeypatch):
     """The picture answers every move; the player table is marked as updating at once. After a pause it is sent
     as soon as the kernel idles; for moves in quick succession, once no move came for PLAYERS_DELAY_S (the audio
     of the states passed over is never sent)."""
+    monkeypatch.setattr(_states, "PLAYERS_DELAY_S", 1.0)  # "in quick succession" whatever the machine's speed
     ex = widgets.MaskExplorer(*pair, sr=SR)
     sent = []
     ex.players_html.observe(lambda change: sent.append(change["new"]), names="value")

@@ -66,8 +66,10 @@ IDLE_DELAY_S = 0.06
 #: Moves less than this many seconds apart are keys pressed in quick succession: their players (``Explorer.
 #: _catch_up``) wait until no move came for this long (the table is marked as updating meanwhile). A player table
 #: is 0.5-1.2 MB of audio that the page needs ~100-200 ms to take in, and a key press meanwhile waits behind it.
-#: A move after a pause sends its players once the kernel idles (:data:`IDLE_DELAY_S`), before preparing.
-PLAYERS_DELAY_S = 0.3
+#: A move after a pause sends its players once the kernel idles (:data:`IDLE_DELAY_S`), before preparing. Shorter
+#: than the ~0.3 s between deliberate key presses: with 0.3 s, paced presses fell on both sides of it, and players
+#: held back for 0.3 s arrived with the next press (measured: 4-6 stalls over 300 ms in lesson 05's explorers).
+PLAYERS_DELAY_S = 0.2
 #: Seconds after a student's move before the next steps are prepared (right after the players): longer than
 #: the ~33 ms between the presses of a held key, so a held key cancels them, and short, so that a slow
 #: explorer (100-280 ms of computing, which the kernel cannot interrupt) is ready before the next deliberate
