@@ -466,14 +466,14 @@ class Explorer:
         # A student's move: once the kernel idles, the players and the pictures one step away. A move that comes
         # less than PLAYERS_DELAY_S after the one before (keys pressed in quick succession, or held) sends the
         # pictures only; its players wait until no move came for PLAYERS_DELAY_S.
+        # (Not asking ``signals()`` here: an explorer may make a clip only when the players need it.)
         now = time.monotonic()
         self._players_early = now - self._last_move_at >= _states.PLAYERS_DELAY_S
         self._last_move_at = now
-        if _fingerprint(self.signals()) != getattr(self, "_players_fingerprint", None):
-            self.players_html.add_class(_controls.PLAYERS_PENDING_CLASS)  # what they play is about to change
         if self._players_early:
             self._catch_up_handle = _states.when_idle(self._catch_up_idle)
         else:
+            self.players_html.add_class(_controls.PLAYERS_PENDING_CLASS)  # the table may show an earlier state
             self._offer_handle = _states.when_idle(self._offer_idle)
             self._catch_up_handle = _states.when_idle(self._catch_up, _states.PLAYERS_DELAY_S)
 

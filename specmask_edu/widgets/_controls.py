@@ -76,8 +76,8 @@ def checkbox(description, value=False, width="auto"):
 AHEAD_CLASS = "specmask-ahead"
 
 
-#: The class of a player table whose clips are about to change (a student's move; ``Explorer._catch_up`` sends
-#: the new ones once the student pauses): the page script dims it and marks it ``aria-busy``.
+#: The class of a player table that may still play an earlier state (keys pressed in quick succession;
+#: ``Explorer._catch_up`` sends the clips once they stop): the page script dims it and marks it ``aria-busy``.
 PLAYERS_PENDING_CLASS = "specmask-players-pending"
 
 
@@ -155,7 +155,7 @@ _SLIDER_NAMES_JS = """(function () {
       if (img.alt !== img.title) img.alt = img.title;
     });
     document.querySelectorAll('.specmask-players-pending:not([aria-busy])').forEach(function (el) {
-      el.setAttribute('aria-busy', 'true');  // the players are about to change
+      el.setAttribute('aria-busy', 'true');  // the players may still play an earlier state
     });
     document.querySelectorAll('[aria-busy]:not(.specmask-players-pending)').forEach(function (el) {
       if (el.closest('.specmask-explorer')) el.removeAttribute('aria-busy');

@@ -26,7 +26,7 @@ decoded: more than the 50 ms in which a change feels instant. Two things let a s
    the pictures were sent; anything else waits for the kernel as before.
 4. **Keys pressed in quick succession send no audio.** The picture and the numbers answer every move; the
    player table (its audio) follows once the kernel idles, or, for moves less than :data:`PLAYERS_DELAY_S`
-   apart, once no move came for that long; until then it is marked as updating (dimmed, ``aria-busy``). The
+   apart, once no move came for that long, and is marked as updating (dimmed, ``aria-busy``) until then. The
    page would otherwise spend ~100-200 ms per move taking in audio of states passed over while the next key
    press waits.
 
