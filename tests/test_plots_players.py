@@ -299,3 +299,15 @@ def test_players_carry_a_label_and_a_description():
         players.player_table({"speech": sine(200, 0.3)}, SR, descriptions={"spech": "typo"})
     with pytest.raises(SpecmaskInputError, match="descriptions"):
         players.player_table({"speech": sine(200, 0.3)}, SR, descriptions=["speech"])
+
+
+def test_magnitude_db_takes_integer_and_float32_magnitudes():
+    """Computed in place since stop 22: an integer array still gives float dB values (no casting error), and a
+    float32 one keeps its dtype, with the numbers of the plain formula."""
+    cfg = sm.STFTConfig(n_fft=512, hop_length=128)
+    ints = np.arange(12, dtype=np.int64).reshape(3, 4)
+    np.testing.assert_array_equal(plots.magnitude_db(ints, cfg), plots.magnitude_db(ints.astype(float), cfg))
+    halves = np.full((3, 4), 0.5, dtype=np.float32)
+    assert plots.magnitude_db(halves, cfg).dtype == np.float32
+    ref = plots.spectrograms._window_gain(cfg)
+    np.testing.assert_allclose(plots.magnitude_db(halves, cfg), 20 * np.log10(0.5 / ref), rtol=1e-5)

@@ -41,6 +41,8 @@ def magnitude_db(X, config: STFTConfig | None = None, floor_db: float = -120.0) 
     """
     config = _as_config(config)
     A = np.abs(np.asarray(X))  # a new array: the steps below work in place (the same numbers, fewer copies)
+    if not np.issubdtype(A.dtype, np.floating):  # integer magnitudes: the dB values need a float array
+        A = A.astype(np.float64)
     ref = _window_gain(config)
     floor = ref * 10.0 ** (floor_db / 20.0)
     np.maximum(A, floor, out=A)
