@@ -41,10 +41,17 @@ def soft_masks(sources, power: float = 2.0) -> list[np.ndarray]:
     power = check_finite_number(power, "power")
     if power <= 0:
         raise SpecmaskInputError(f"`power` must be positive (1 or 2 are usual), got {power}.")
-    weights = [np.abs(s) ** power for s in sources]
+    return list(_soft_masks_from_magnitudes(np.stack([np.abs(s) for s in sources]), power))
+
+
+def _soft_masks_from_magnitudes(magnitudes, power: float) -> np.ndarray:
+    r""":func:`soft_masks` from the sources' magnitudes :math:`|S_i|`, stacked ``(n, freq, frames)``, without
+    the checks: :math:`M_i = |S_i|^p / \sum_j |S_j|^p`, and :math:`1/n` where the sum is below ``EPS**p``.
+    Returns the masks stacked the same way. The mixing console of lesson 05 keeps the magnitudes and calls
+    this on every change of ``p``."""
+    weights = np.asarray(magnitudes) ** power
     total = np.sum(weights, axis=0)
-    fill = 1.0 / len(sources)
-    return [_safe_divide(w, total, fill=fill, threshold=EPS**power) for w in weights]
+    return _safe_divide(weights, total, fill=1.0 / len(weights), threshold=EPS**power)
 
 
 # --------------------------------------------------------------------------- harmonic-percussive separation

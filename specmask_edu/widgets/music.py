@@ -9,7 +9,8 @@ import numpy as np
 from .. import plots
 from .._defaults import DEFAULT_SR, MUSIC_CONFIG
 from .._validation import SpecmaskInputError, as_waveform
-from ..masks import EPS, hpss_medians, hpss_soft_masks, soft_masks
+from ..masks import hpss_medians, hpss_soft_masks, soft_masks
+from ..masks.sources import _soft_masks_from_magnitudes
 from ..metrics import BSSEvalReferences, si_sdr
 from ..separation import resynthesize
 from ..stft import STFTConfig, _as_config, _istft_stack, stft
@@ -28,24 +29,6 @@ def _as_stems(stems) -> dict:
     if len({x.size for x in out.values()}) != 1:
         raise SpecmaskInputError("All stems must have the same length.")
     return out
-
-
-def _stacked_soft_masks(magnitudes, power: float) -> np.ndarray:
-    r"""The soft masks of :func:`specmask_edu.soft_masks` from the sources' magnitudes, stacked.
-
-    .. math:: M_i = \frac{|S_i|^p}{\sum_j |S_j|^p}
-
-    and :math:`1/n` in silent bins (the sum below ``EPS**p``), exactly the numbers of
-    ``soft_masks(sources, power)``; the console keeps ``magnitudes`` (n, freq, frames) = :math:`|S_i|` and so
-    does not take the magnitudes of the complex STFTs again on every change of ``p``. Returns (n, freq, frames).
-    """
-    masks = magnitudes**power  # the weights, divided in place by their sum
-    total = np.sum(masks, axis=0)
-    silent = ~(np.abs(total) > EPS**power)
-    total[silent] = 1.0  # no division by zero there; those bins are filled in below
-    masks /= total
-    masks[:, silent] = 1.0 / len(masks)
-    return masks
 
 
 def _apply_masks(masks, mixture_real, mixture_imag) -> np.ndarray:
@@ -128,7 +111,7 @@ class MixingConsoleExplorer(Explorer):
         # console settings alone, the console output (and its STFT) both when it plays the estimates.
         separated = self.params["source"] == "separated"
         if "power" in changed:
-            self.masks = _stacked_soft_masks(self.stem_magnitudes, self.params["power"])
+            self.masks = _soft_masks_from_magnitudes(self.stem_magnitudes, self.params["power"])
             # the four inverse STFTs in one pass, each exactly resynthesize(Y, M_i, config, length)
             estimates = _istft_stack(_apply_masks(self.masks, *self._Y_parts), self.config, len(self.mixture))
             self.estimates = dict(zip(self.names, estimates))
