@@ -68,3 +68,19 @@ def test_stft_explorer_random_phase_clip_follows_the_setting(pair):
         ex.update(**setting)
         expected = rebuild_with_phase(np.abs(ex.X), "random", config=ex.config, length=len(x), rng=3)
         np.testing.assert_array_equal(ex.signals()["magnitude only (random phase)"], expected)
+
+
+def test_stft_explorer_makes_the_random_phase_clip_once_per_setting(pair, monkeypatch):
+    """Going back to a setting shown before (a kept state) reuses its random-phase clip."""
+    from specmask_edu.widgets import stft as stft_widget
+
+    made = []
+    original = stft_widget.rebuild_with_phase
+    monkeypatch.setattr(stft_widget, "rebuild_with_phase", lambda *a, **k: made.append(1) or original(*a, **k))
+    ex = widgets.STFTExplorer(pair[0], SR)
+    ex.signals()
+    ex.update(n_fft=1024)
+    ex.signals()
+    ex.update(n_fft=512)                 # back: the kept state, with its clip
+    ex.signals()
+    assert len(made) == 2

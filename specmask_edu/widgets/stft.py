@@ -75,16 +75,18 @@ class STFTExplorer(Explorer):
         cfg = self.config
         self.X = stft(self.x, cfg)
         self.reconstruction = istft(self.X, cfg, length=len(self.x))
-        self._magnitude_only = None  # heard, not seen: made when the players ask (see magnitude_only)
+        # heard, not seen: made when the players ask (see magnitude_only), into this holder, which a kept state
+        # shares, so going back to a setting does not make it again
+        self._magnitude_only = {}
 
     @property
     def magnitude_only(self) -> np.ndarray:
         """The clip rebuilt from ``|X|`` with a random phase (seed ``seed``), made on first use for the current
         setting: only the players need it, so the picture does not wait for it (up to 0.1 s at n_fft 4096)."""
-        if self._magnitude_only is None:
-            self._magnitude_only = rebuild_with_phase(np.abs(self.X), "random", config=self.config,
-                                                      length=len(self.x), rng=self.seed)
-        return self._magnitude_only
+        if "clip" not in self._magnitude_only:
+            self._magnitude_only["clip"] = rebuild_with_phase(np.abs(self.X), "random", config=self.config,
+                                                              length=len(self.x), rng=self.seed)
+        return self._magnitude_only["clip"]
 
     def _draw_first(self):
         fig = self.fig
