@@ -265,7 +265,7 @@ del __bench_setup
 # audio only when pressed; shows how much of the latency re-sending the audio costs. Not what a student gets.
 KERNEL_FREEZE_PLAYERS = r"""
 import specmask_edu.widgets._base as __base
-__base._fingerprint = lambda signals: ("frozen by bench_latency.py --freeze-players",)
+__base._fingerprint = lambda *args: ("frozen by bench_latency.py --freeze-players",)
 del __base
 """
 

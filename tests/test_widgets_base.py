@@ -288,6 +288,32 @@ def test_players_are_rebuilt_only_when_their_sound_changed(pair):
     assert calls == [1] and ex.players_html.value != html
 
 
+def test_players_are_resent_only_when_the_played_samples_change(stems):
+    """"Changed" means what the student would hear: the 16-bit samples of the WAV (and the descriptions).
+    The mixing console with every fader at 0 dB plays the mixture for any soft-mask power (the masks sum to
+    one; the output differs by ~1e-16), so moving p sends no audio; moving a fader does."""
+    from specmask_edu.widgets._base import _fingerprint
+
+    ex = widgets.MixingConsoleExplorer(stems, sr=SR)
+    sent = []
+    ex.players_html.observe(lambda change: sent.append(change["new"]), names="value")
+    output = ex.output.copy()
+    for power in (0.5, 4.0, 8.0):
+        ex.update(power=power)
+    assert not np.array_equal(ex.output, output) and np.allclose(ex.output, output, atol=1e-12)
+    assert sent == []
+    ex.update(gain_bass=-6.0)
+    assert len(sent) == 1                                                    # the output is quieter
+
+    x = np.linspace(-0.5, 0.5, 1000)
+    same = _fingerprint({"a": x}, 1.0, {"a": "a clip"})
+    assert _fingerprint({"a": x + 1e-9}, 1.0, {"a": "a clip"}) == same          # below 16-bit resolution
+    assert _fingerprint({"a": x + 2 / 32767}, 1.0, {"a": "a clip"}) != same     # two steps of 16 bits
+    assert _fingerprint({"a": x}, 0.5, {"a": "a clip"}) != same                 # the table's gain
+    assert _fingerprint({"a": x}, 1.0, {"a": "another clip"}) != same           # what the table says
+    assert _fingerprint({"b": x}, 1.0, {"a": "a clip"}) != same
+
+
 def _displayed(shown):
     """The MIME bundles (data, metadata) that ``display(shown)`` publishes, in order."""
     from IPython.core.interactiveshell import InteractiveShell

@@ -510,8 +510,9 @@ class Explorer:
             self._pending_full |= bool(self._draw())
             self._artists_behind = False
         signals = self.signals()
-        fingerprint = _fingerprint(signals)
-        if fingerprint != getattr(self, "_players_fingerprint", None):  # re-send the audio only when it changed
+        gain = min(getattr(self, "_player_gain", 1.0), players.group_gain(signals))  # as player_table picks it
+        fingerprint = _fingerprint(signals, gain, self.descriptions())
+        if fingerprint != getattr(self, "_players_fingerprint", None):  # re-send only when the sound changed
             self.players_html.value = self.player_table(signals).html()
             self._players_fingerprint = fingerprint
         self.players_html.remove_class(_controls.PLAYERS_PENDING_CLASS)
@@ -604,19 +605,22 @@ def _plain_text(markup: str) -> str:
     return " ".join(_html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
 
 
-def _fingerprint(signals: dict) -> tuple:
-    """A cheap identity of the clips in the player table: labels, lengths and a strided sample of each.
+def _fingerprint(signals: dict, gain: float, descriptions: dict) -> tuple:
+    """The identity of what the player table plays and says: each clip's label, its 16-bit samples at the
+    table's ``gain`` (what the WAV holds: ``IPython.display.Audio(..., normalize=False)`` writes
+    ``gain * x * 32767`` as 16-bit integers) and the descriptions.
 
-    Comparing it before encoding decides whether the players must be sent again; a few hundred samples per
-    clip cost microseconds where encoding the audio costs milliseconds. (An update that changes a clip
-    changes far more than the samples skipped: a mask, a gain or a phase touches every frame.)
+    Comparing it before encoding decides whether the players must be sent again: the samples cost about a
+    millisecond per clip where encoding them as WAV costs tens and the browser must then take in up to 1 MB.
+    Clips that differ only below 16-bit resolution sound the same and are not re-sent: the mixing console's
+    output with every fader at 0 dB is the mixture for any soft-mask power (the masks sum to one), equal to
+    about 1e-16, so moving ``p`` sends no audio.
     """
     import numpy as np
 
-    out = []
+    out = [tuple(sorted(descriptions.items()))]
     for label, x in signals.items():
-        x = np.asarray(x)
-        step = max(1, x.size // 997)
-        out.append((label, x.shape, x.dtype.str, np.asarray(x.ravel()[::step]).tobytes(),
-                    float(np.sum(x, dtype=np.float64))))
+        x = np.asarray(x, dtype=float)
+        samples = ((x * gain) * 32767).astype("<h")  # as players.audio and IPython's Audio convert (truncating)
+        out.append((label, x.shape, hash(samples.tobytes())))
     return tuple(out)
