@@ -49,6 +49,29 @@ def test_verdict_needs_median_p90_and_no_stall():
     held = _row([40] * 20)
     held["burst"]["max_gap_ms"] = 350.0
     assert not bench_latency.summarise(held)["met"], "a 350 ms wait for a picture while the key is held down"
+    wrong = _row([40] * 20)
+    wrong["burst"]["wrong_picture_ms"] = 350.0
+    assert not bench_latency.summarise(wrong)["met"], "a picture of another value than the readout for 350 ms"
+
+
+def test_longest_wrong_picture_follows_the_readout_and_the_tags():
+    """The time the visible picture shows another value than the readout: a number slider compared within
+    half a step (the page's ``holds``), a selection slider by its label; a press back to the value on screen
+    ends the wait, and a wait still open at the end counts until then."""
+    at = lambda value: ["widget-image", f"specmask-at-snr_db-n{value!r}~1.0"]  # noqa: E731
+    start = {"t": 0.0, "readout": "0.00", "shown": at(0.0)}
+    # 0 -> 1: the picture of 1 follows in 2 ms; 1 -> 2: no picture, but the press back to 1 after 60 ms makes the
+    # picture on screen right again; 1 -> -1 (readout with a minus sign): its picture follows after 100 ms
+    readouts = [[10, "1.00"], [100, "2.00"], [160, "1.00"], [300, "\u22121.00"]]
+    shown = [[12, at(1.0)], [400, at(-1.0)]]
+    wrong = bench_latency.longest_wrong_picture(start, readouts, shown, "snr_db", end=900.0)
+    assert wrong == 100.0
+    assert bench_latency.longest_wrong_picture(start, readouts, shown[:1], "snr_db", end=900.0) == 600.0
+    assert bench_latency.longest_wrong_picture(start, [], [], "snr_db", end=50.0) == 0.0
+    untagged = {"t": 0.0, "readout": "0.00", "shown": ["widget-image"]}
+    assert bench_latency.longest_wrong_picture(untagged, [], [], "snr_db", end=50.0) == 50.0
+    label = ["widget-image", "specmask-at-mask-lIRM%20%28soft%29"]
+    assert bench_latency._holds(label, "mask", "IRM (soft)") and not bench_latency._holds(label, "mask", "IBM")
 
 
 def test_markdown_has_before_after_target_and_load(tmp_path):
