@@ -90,6 +90,21 @@ def test_the_kernels_picture_of_a_value_gone_past_does_not_replace_the_right_one
     assert kernel_answers(page, 2.0) == ["main"]
 
 
+def test_a_late_answer_gives_way_to_a_picture_sent_ahead_for_the_readouts_value(page):
+    """Keys pressed back and forth: the kernel's answer to a press the student has already undone replaces the
+    right picture on screen. When a picture sent ahead holds the value the readout shows, that one is shown in
+    its place (the benchmark's alternating burst showed such late answers for 300-400 ms)."""
+    assert press(page, "snr", "ArrowRight") == ["up"]              # 1 dB, sent ahead
+    assert press(page, "snr", "ArrowLeft") == ["main"]             # back to the kernel's 0 dB
+    page.evaluate("""() => { document.getElementById('down').className =
+      'widget-image specmask-ahead specmask-ahead-snr_db specmask-at-snr_db-n0.0~1.0'; }""")  # 0 dB sent ahead
+    page.wait_for_timeout(50)
+    assert kernel_answers(page, 1.0) == ["down"]                   # the late 1 dB: the readout says 0
+    assert kernel_answers(page, 0.0) == ["main"]                   # the kernel's 0 dB takes over
+    assert press(page, "beta", "ArrowRight") == ["main"]
+    assert kernel_answers(page, 1.0) == ["main"]                   # another control moved: nothing else holds it
+
+
 def test_no_picture_sent_ahead_after_another_control_moved(page):
     """A picture sent ahead holds the other controls as they were when it was sent."""
     assert press(page, "beta", "ArrowRight") == ["main"]

@@ -206,6 +206,7 @@ _SLIDER_NAMES_JS = """(function () {
     const found = handle && moved(handle);
     if (!found) return;
     const box = found.box, picture = main(box);
+    box.dataset.slider = found.name;  // the slider pressed last (a late answer is checked against its readout)
     const readout = found.control.querySelector('.widget-readout');
     if (!picture || !readout) return;
     const others = box.dataset.moved.split(' ').filter(function (n) { return n !== found.name; });
@@ -216,16 +217,22 @@ _SLIDER_NAMES_JS = """(function () {
       box.dispatchEvent(new CustomEvent('specmask-ahead-shown', {detail: {title: picture.title}}));
       return;
     }
-    const ready = [...box.querySelectorAll(':scope > img.specmask-ahead-' + found.name)].find(function (img) {
-      const loaded = img.dataset.decoded === img.src || (img.complete && img.naturalWidth > 0);
-      return loaded && holds(img, found.name, text);
-    });
+    const ready = sentAhead(box, found.name, text);
     if (!ready) return;
+    show(box, ready, picture);
+    box.dispatchEvent(new CustomEvent('specmask-ahead-shown', {detail: {title: ready.title}}));
+  };
+  const sentAhead = function (box, name, text) {  // a decoded picture sent ahead for slider `name` at `text`
+    return [...box.querySelectorAll(':scope > img.specmask-ahead-' + name)].find(function (img) {
+      const loaded = img.dataset.decoded === img.src || (img.complete && img.naturalWidth > 0);
+      return loaded && holds(img, name, text);
+    }) || null;
+  };
+  const show = function (box, ready, picture) {  // `ready` in place of the kernel's `picture`
     box.querySelectorAll(':scope > img.specmask-ahead').forEach(function (img) { img.style.display = 'none'; });
     ready.style.display = '';
     picture.style.display = 'none';
     box.dataset.ahead = picture.src;
-    box.dispatchEvent(new CustomEvent('specmask-ahead-shown', {detail: {title: ready.title}}));
   };
   // bubbling: the slider has moved its handle and readout by then
   document.addEventListener('keydown', function (event) {
@@ -237,21 +244,22 @@ _SLIDER_NAMES_JS = """(function () {
   document.addEventListener('load', function (event) {  // the kernel's picture arrived: it takes over
     const img = event.target;
     const box = img.classList && img.classList.contains('widget-image') && img.parentElement;
-    if (!box || !box.dataset.ahead || img.classList.contains('specmask-ahead') || img.src === box.dataset.ahead) {
-      return;
-    }
-    // unless the picture shown ahead is still the one the slider's readout asks for and the kernel's is not
-    // (a key held down: the kernel answers a press the student has gone past)
-    const shown = box.querySelector(':scope > img.specmask-ahead:not([style*="display: none"])');
-    const name = shown && tagged(shown, 'specmask-ahead-');
+    if (!box || img.classList.contains('specmask-ahead') || img.src === box.dataset.ahead) return;
+    // unless it shows a value the slider has left (keys pressed in quick succession: the kernel answers a
+    // press the student has gone past) and a picture sent ahead holds the value the readout shows: that one
+    // stays, or is shown in its place, as long as no other control moved
+    const name = box.dataset.slider;
     const control = name && box.querySelector('.specmask-name-' + name);
     const readout = control && control.querySelector('.widget-readout');
     const text = readout ? readout.textContent.trim() : null;
-    if (text !== null && holds(shown, name, text) && !holds(img, name, text)) {
+    const others = (box.dataset.moved || '').split(' ').filter(function (n) { return n && n !== name; });
+    const ready = text !== null && !others.length && !holds(img, name, text) && sentAhead(box, name, text);
+    if (ready) {
+      if (ready.style.display === 'none') show(box, ready, img);
       box.dataset.ahead = img.src;
       return;
     }
-    back(box);
+    if (box.dataset.ahead) back(box);
   }, true);
   const ahead = function (mutations) {
     mutations.forEach(function (m) {
