@@ -610,8 +610,8 @@ def _fingerprint(signals: dict, gain: float, descriptions: dict) -> tuple:
     table's ``gain`` (what the WAV holds: ``IPython.display.Audio(..., normalize=False)`` writes
     ``gain * x * 32767`` as 16-bit integers) and the descriptions.
 
-    Comparing it before encoding decides whether the players must be sent again: the samples cost about a
-    millisecond per clip where encoding them as WAV costs tens and the browser must then take in up to 1 MB.
+    Comparing it before encoding decides whether the players must be sent again: the samples cost ~0.4 ms per
+    clip of 10 s at 16 kHz, where encoding the table costs tens of ms and the browser must take in up to 1.2 MB.
     Clips that differ only below 16-bit resolution sound the same and are not re-sent: the mixing console's
     output with every fader at 0 dB is the mixture for any soft-mask power (the masks sum to one), equal to
     about 1e-16, so moving ``p`` sends no audio.
@@ -621,6 +621,7 @@ def _fingerprint(signals: dict, gain: float, descriptions: dict) -> tuple:
     out = [tuple(sorted(descriptions.items()))]
     for label, x in signals.items():
         x = np.asarray(x, dtype=float)
-        samples = ((x * gain) * 32767).astype("<h")  # as players.audio and IPython's Audio convert (truncating)
+        with np.errstate(invalid="ignore"):  # a clip that is not finite: the player table says what is wrong
+            samples = ((x * gain) * 32767).astype("<h")  # as players.audio and IPython's Audio convert (truncating)
         out.append((label, x.shape, hash(samples.tobytes())))
     return tuple(out)
