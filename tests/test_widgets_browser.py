@@ -124,8 +124,8 @@ _JS_AHEAD_STATE = """async () => {
 
 
 def test_a_key_press_is_answered_by_a_picture_sent_ahead(explorers_page):
-    """After a key press, once the kernel idles, the explorer's box holds the next step and the step back as
-    hidden pictures; the next key press shows the one it reaches at once, and the kernel's own answer, which
+    """After a key press, once the kernel idles, the explorer's box holds the next step, the step back and the
+    state shown as hidden pictures; the next key press shows the one it reaches at once, and the kernel's own answer, which
     then takes over, is the same picture."""
     page = explorers_page
     box = page.locator(".specmask-explorer").nth(1)
@@ -135,9 +135,9 @@ def test_a_key_press_is_answered_by_a_picture_sent_ahead(explorers_page):
     page.wait_for_function("""() => [...document.querySelectorAll('.specmask-explorer')[1]
       .querySelectorAll(':scope > img.specmask-ahead')]
       .filter(i => [...i.classList].some(c => c.startsWith('specmask-at-')) && i.complete && i.naturalWidth > 0)
-      .length === 2""", timeout=30_000)
+      .length === 3""", timeout=30_000)
     before = page.evaluate(_JS_AHEAD_STATE)
-    assert [p["visible"] for p in before] == [True, False, False], before
+    assert [p["visible"] for p in before] == [True, False, False, False], before
     # what is visible when the page says it showed a picture sent ahead (taken at once: the kernel's answer
     # follows within ~50 ms), with the digest of its bytes
     page.evaluate("""() => { window.__shown = [];
@@ -162,5 +162,5 @@ def test_a_key_press_is_answered_by_a_picture_sent_ahead(explorers_page):
       return box.querySelector(':scope > img.widget-image:not(.specmask-ahead)').style.display !== 'none'; }""",
                            timeout=30_000)
     after = page.evaluate(_JS_AHEAD_STATE)
-    assert [p["visible"] for p in after] == [True, False, False], after
+    assert [p["visible"] for p in after] == [True, False, False, False], after
     assert after[0]["title"] == shown[0]["title"] and after[0]["digest"] == shown[0]["digest"]

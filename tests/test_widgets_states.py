@@ -208,13 +208,14 @@ def test_the_kept_states_one_step_away_are_sent_to_the_browser(pair):
     assert ex.prepare(snr_db=2.0)
     ex._offer_ahead()
     children = list(ex.widget.children)
-    assert children[-2:] == ex._ahead and ex._ahead[0].layout.display == "none"
+    assert children[-3:] == ex._ahead and ex._ahead[0].layout.display == "none"
     # at the end of the box, drawn right after the picture: flex order 0 (picture), 1 (these), 2 (players, numbers)
-    assert [a.layout.order for a in ex._ahead] == ["1", "1"]
+    assert [a.layout.order for a in ex._ahead] == ["1", "1", "1"]
     assert ex.players_html.layout.order == ex.info_html.layout.order == "2" and ex.image.layout.order is None
     held = {next(c for c in a._dom_classes if c.startswith("specmask-at-")): a for a in ex._ahead}
-    assert set(held) == {"specmask-at-snr_db-n2.0~1.0", "specmask-at-snr_db-n0.0~1.0"}
-    for value in (0.0, 2.0):
+    # the step prepared next, the step back, and the state shown (for the kernel's late answers)
+    assert set(held) == {"specmask-at-snr_db-n2.0~1.0", "specmask-at-snr_db-n0.0~1.0", "specmask-at-snr_db-n1.0~1.0"}
+    for value in (0.0, 2.0, 1.0):
         kept = ex._states.get({**ex.params, "snr_db": value}, ex.canvas.layout_version)
         picture = held[f"specmask-at-snr_db-n{value}~1.0"]
         assert picture.value == kept.frame and picture.tooltip == kept.alt
@@ -223,6 +224,12 @@ def test_the_kept_states_one_step_away_are_sent_to_the_browser(pair):
         picture.observe(lambda change: sent.append(change), names="value")
     ex._offer_ahead()
     assert sent == []                                   # in the browser already
+    ex.update(snr_db=2.0)                               # a step along: the step back and the state shown are there
+    ex._offer_ahead()
+    assert sent == []
+    ex.update(snr_db=1.0)
+    ex._offer_ahead()
+    assert sent == []
     ex.update(mask="IBM")                               # another control: nothing kept is one step away
     ex._offer_ahead()
     assert all(a._dom_classes == ("specmask-ahead",) for a in ex._ahead) and sent == []
@@ -255,11 +262,11 @@ def test_moving_a_slider_sends_the_next_steps_ahead_while_the_kernel_is_idle(pai
         assert ex._ahead == []                     # nothing is sent before the kernel idles
         await asyncio.sleep(_states.PREPARE_DELAY_S + 1.5)
         tags = sorted(c for a in ex._ahead for c in a._dom_classes if c.startswith("specmask-at-"))
-        assert tags == ["specmask-at-snr_db-n0.0~1.0", "specmask-at-snr_db-n2.0~1.0"]
+        assert tags == ["specmask-at-snr_db-n0.0~1.0", "specmask-at-snr_db-n1.0~1.0", "specmask-at-snr_db-n2.0~1.0"]
         ex.controls["snr_db"].value = 7.0          # a click on the track: one step either way is prepared
         await asyncio.sleep(_states.PREPARE_DELAY_S + 2.5)
         tags = sorted(c for a in ex._ahead for c in a._dom_classes if c.startswith("specmask-at-"))
-        assert tags == ["specmask-at-snr_db-n6.0~1.0", "specmask-at-snr_db-n8.0~1.0"]
+        assert tags == ["specmask-at-snr_db-n6.0~1.0", "specmask-at-snr_db-n7.0~1.0", "specmask-at-snr_db-n8.0~1.0"]
         assert {**ex.params} in ex._states         # the state shown is still kept
         other.controls["snr_db"].value = 1.0       # the student moves on to another explorer
         assert all(a._dom_classes == ("specmask-ahead",) for a in ex._ahead)

@@ -349,11 +349,18 @@ class Explorer:
         """Send the browser the kept states one slider step away from the state shown (the next step prepared
         ahead, the step back: :func:`._states.neighbours`), each into a hidden picture of the box tagged with
         the slider and value, which the page shows at once when a key press gets there (see
-        ``_controls._SLIDER_NAMES_JS``). A picture that holds its state already is not sent again; one that
-        holds nothing useful any more is untagged (all of them with ``withdraw``). Called once the kernel is idle
-        after a student's move."""
+        ``_controls._SLIDER_NAMES_JS``); with them, the state shown, tagged the same way: when keys are tapped
+        back and forth, the kernel's answer to a press the student has already undone arrives late, and the page
+        shows this picture in its place. A picture that holds its state already is not sent again (so a step
+        along the slider sends only the step prepared next: the step back and the state shown are there
+        already); one that holds nothing useful any more is untagged (all of them with ``withdraw``). Called
+        once the kernel is idle after a student's move."""
         wanted = [] if withdraw else _states.neighbours(self._states, self.params, self.canvas.layout_version,
-                                                        self.controls)
+                                                        self.controls, limit=_states.AHEAD_PICTURES - 1)
+        shown = self._states.get(self.params, self.canvas.layout_version) if wanted else None
+        if shown is not None:  # and the state shown, for that slider: the page shows it in place of a late answer
+            name = wanted[0][0]
+            wanted.append((name, self.params[name], shown))
         keys = [(_states.state_key({**self.params, name: value}), kept.layout_version) for name, value, kept in wanted]
         if wanted and not self._ahead:
             self._ahead = [_controls.ahead_picture(self.frame_format) for _ in range(_states.AHEAD_PICTURES)]

@@ -141,7 +141,9 @@ def shown_tags(controls: dict, params: dict) -> tuple:
 # script decodes them at once. When a key press moves a slider's readout to a value a hidden picture holds, the
 # script shows that picture in place of the explorer's picture, in the same frame; the kernel's own answer (the
 # same picture, from its kept state) replaces it once loaded. A value nothing was sent for waits for the
-# kernel as before. Nothing is revoked or shared: each hidden picture keeps its own data.
+# kernel as before. A copy of the kernel's present state waits there too: when keys are tapped back and forth the
+# kernel answers presses the student has already undone, and when such a late answer loads, the hidden picture of
+# the value the readout shows takes its place. Nothing is revoked or shared: each hidden picture keeps its own data.
 _SLIDER_NAMES_JS = """(function () {
   if (window.specmaskSliderNames) { window.specmaskSliderNames(); return; }
   const name = function () {
@@ -212,7 +214,8 @@ _SLIDER_NAMES_JS = """(function () {
     const others = box.dataset.moved.split(' ').filter(function (n) { return n !== found.name; });
     const text = readout.textContent.trim();
     if (others.length) return;
-    if (box.dataset.ahead && holds(picture, found.name, text)) {  // back to the value the kernel's picture shows
+    if (holds(picture, found.name, text)) {  // back to the value the kernel's picture shows
+      if (!box.dataset.ahead) return;
       back(box);
       box.dispatchEvent(new CustomEvent('specmask-ahead-shown', {detail: {title: picture.title}}));
       return;

@@ -23,7 +23,9 @@ decoded: more than the 50 ms in which a change feels instant. Two things let a s
    tagged with the state it shows. The page's script (``_controls._SLIDER_NAMES_JS``) shows the hidden picture
    whose value the slider's readout reaches on a key press, in the same frame, and the kernel's own answer
    (the same picture) takes over when it arrives. Only while no other control of the explorer moved since
-   the pictures were sent; anything else waits for the kernel as before.
+   the pictures were sent; anything else waits for the kernel as before. A copy of the state shown waits
+   there too: keys tapped back and forth make the kernel answer presses the student has already undone, and
+   the page shows the copy in place of such a late answer.
 4. **Keys pressed in quick succession send no audio.** The picture and the numbers answer every move; the
    player table (its audio) follows once the kernel idles, or, for moves less than :data:`PLAYERS_DELAY_S`
    apart, once no move came for that long, and is marked as updating (dimmed, ``aria-busy``) until then. The
@@ -77,8 +79,8 @@ PLAYERS_DELAY_S = 0.2
 #: quarter of a second apart; with 0.06 s, 15).
 PREPARE_DELAY_S = 0.06
 #: How many kept pictures wait in the browser (hidden) for the key press that shows them: the next step and
-#: the step back (:func:`neighbours`).
-AHEAD_PICTURES = 2
+#: the step back (:func:`neighbours`), and the state shown (for a late answer: ``Explorer._offer_ahead``).
+AHEAD_PICTURES = 3
 
 
 @dataclass
@@ -171,7 +173,7 @@ def next_step(control, old, new):
 
 
 def neighbours(states: StateCache, params: dict, layout_version: int, controls: dict,
-               limit: int = AHEAD_PICTURES) -> list:
+               limit: int = AHEAD_PICTURES - 1) -> list:
     """The kept states one slider move away from ``params``: ``[(name, value, kept), ...]`` for each kept state
     (drawn with the current layout) that differs from ``params`` in the value of one slider ``name`` only, the
     most recently used first, at most ``limit``. These are the pictures the browser holds ready
