@@ -88,6 +88,15 @@ def peak_dbfs(x) -> float:
     return 20.0 * np.log10(value) if value > 0 else _SILENT_DB
 
 
+def _played_samples(x, gain: float = 1.0) -> np.ndarray:
+    """The 16-bit samples a player at ``gain`` holds: ``IPython.display.Audio(gain * x, normalize=False)`` writes
+    ``gain * x * 32767`` truncated to ``int16`` (:func:`audio`). Explorers compare them to decide whether a
+    clip sounds different (``widgets._base._fingerprint``); a value that is not finite gives an arbitrary sample
+    here and an error in :func:`audio`."""
+    with np.errstate(invalid="ignore"):
+        return ((np.asarray(x, dtype=float) * gain) * 32767).astype("<h")
+
+
 def audio(x, sr: int, gain: float = 1.0):
     """One player at true level: ``IPython.display.Audio(gain * x, rate=sr, normalize=False)``.
 

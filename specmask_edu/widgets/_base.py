@@ -517,26 +517,29 @@ class Explorer:
             self._pending_full |= bool(self._draw())
             self._artists_behind = False
         signals = self.signals()
-        gain = min(getattr(self, "_player_gain", 1.0), players.group_gain(signals))  # as player_table picks it
-        fingerprint = _fingerprint(signals, gain, self.descriptions())
+        gain, described = self._table_gain(signals), self.descriptions()
+        fingerprint = _fingerprint(signals, gain, described)
         if fingerprint != getattr(self, "_players_fingerprint", None):  # re-send only when the sound changed
-            self.players_html.value = self.player_table(signals).html()
+            self.players_html.value = self.player_table(signals, gain=gain, described=described).html()
             self._players_fingerprint = fingerprint
         self.players_html.remove_class(_controls.PLAYERS_PENDING_CLASS)
         if self.last_timing:
             self.last_timing["players"] = time.perf_counter() - t0
 
-    def player_table(self, signals: dict | None = None):
-        """The current clips (``signals``, default :meth:`signals`) as a
-        :class:`specmask_edu.players.PlayerTable` (one gain for all).
+    def _table_gain(self, signals: dict) -> float:
+        """The player table's gain for ``signals``: it only ever turns down (when a louder setting would clip),
+        like the waveform scale, so a clip that a slider move did not change keeps playing at the same level."""
+        return min(getattr(self, "_player_gain", 1.0), players.group_gain(signals))
 
-        The gain only ever turns down (when a louder setting would clip), like the waveform scale: a clip
-        that a slider move did not change keeps playing at the same level.
+    def player_table(self, signals: dict | None = None, gain: float | None = None, described: dict | None = None):
+        """The current clips (``signals``, default :meth:`signals`) as a
+        :class:`specmask_edu.players.PlayerTable` (one gain for all, :meth:`_table_gain`; ``gain`` and
+        ``described`` when the caller has them already).
         """
         if signals is None:
             signals = self.signals()
-        self._player_gain = min(getattr(self, "_player_gain", 1.0), players.group_gain(signals))
-        described = self.descriptions()
+        self._player_gain = self._table_gain(signals) if gain is None else gain
+        described = self.descriptions() if described is None else described
         return players.player_table(signals, self.sr, gain=self._player_gain,
                                     descriptions={k: v for k, v in described.items() if k in signals})
 
@@ -623,12 +626,8 @@ def _fingerprint(signals: dict, gain: float, descriptions: dict) -> tuple:
     output with every fader at 0 dB is the mixture for any soft-mask power (the masks sum to one), equal to
     about 1e-16, so moving ``p`` sends no audio.
     """
-    import numpy as np
-
     out = [tuple(sorted(descriptions.items()))]
     for label, x in signals.items():
-        x = np.asarray(x, dtype=float)
-        with np.errstate(invalid="ignore"):  # a clip that is not finite: the player table says what is wrong
-            samples = ((x * gain) * 32767).astype("<h")  # as players.audio and IPython's Audio convert (truncating)
-        out.append((label, x.shape, hash(samples.tobytes())))
+        samples = players._played_samples(x, gain)  # noqa: SLF001 - the conversion the players make
+        out.append((label, samples.shape, hash(samples.tobytes())))
     return tuple(out)
