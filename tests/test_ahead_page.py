@@ -19,6 +19,8 @@ PAGE = """<!doctype html><html><body>
   <img class="widget-image specmask-at-snr_db-n0.0~1.0 specmask-at-beta-n1.0~0.5" id="main" title="at 0 dB">
   <img class="widget-image specmask-ahead specmask-ahead-snr_db specmask-at-snr_db-n1.0~1.0" id="up" style="display: none" title="at 1 dB">
   <img class="widget-image specmask-ahead specmask-ahead-snr_db specmask-at-snr_db-n-1.0~1.0" id="down" style="display: none" title="at -1 dB">
+  <div class="widget-hbox specmask-focus" style="display: none">
+    <button class="specmask-focus-snr_db" id="focus-snr"></button><button class="specmask-focus-beta" id="focus-beta"></button></div>
   <div class="widget-html" id="players"><table><tr><td>mixture</td><td><audio controls aria-label="mixture"></audio></td></tr></table></div>
 </div>
 <script>
@@ -35,6 +37,8 @@ PAGE = """<!doctype html><html><body>
     h.parentElement.querySelector('.widget-readout').textContent =
       parseFloat(h.dataset.value).toFixed(2).replace('-', '\\u2212');
   }));
+  window.focusClicks = [];
+  document.querySelectorAll('.specmask-focus button').forEach((b) => b.addEventListener('click', () => window.focusClicks.push(b.id)));
   window.shownAhead = [];
   document.getElementById('box').addEventListener('specmask-ahead-shown', (e) => window.shownAhead.push(e.detail.title));
 </script></body></html>"""
@@ -135,3 +139,16 @@ def test_a_player_table_about_to_change_is_dimmed_and_busy(page):
     page.evaluate("document.getElementById('players').classList.remove('specmask-players-pending')")
     page.wait_for_timeout(50)
     assert page.evaluate(state) == [None, "1"]
+
+
+def test_focus_on_a_slider_tells_the_kernel_through_its_hidden_button(page):
+    """The focus entering a slider (Tab, a click on the handle) clicks that slider's hidden focus button: the kernel
+    then prepares one step either way before the first key press (``_states.prepare_around``)."""
+    page.focus("#snr")
+    assert page.evaluate("window.focusClicks") == ["focus-snr"]
+    page.focus("#beta")
+    page.focus("#snr")
+    assert page.evaluate("window.focusClicks") == ["focus-snr", "focus-beta", "focus-snr"]
+    page.keyboard.press("ArrowRight")                               # a key press is not a focus
+    page.focus("#players audio")                                    # nor is the focus on anything but a slider
+    assert page.evaluate("window.focusClicks") == ["focus-snr", "focus-beta", "focus-snr"]

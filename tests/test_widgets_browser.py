@@ -164,3 +164,31 @@ def test_a_key_press_is_answered_by_a_picture_sent_ahead(explorers_page):
     after = page.evaluate(_JS_AHEAD_STATE)
     assert [p["visible"] for p in after] == [True, False, False, False], after
     assert after[0]["title"] == shown[0]["title"] and after[0]["digest"] == shown[0]["digest"]
+
+
+def test_the_focus_on_a_slider_brings_one_step_either_way_before_any_key(explorers_page):
+    """Focusing a slider (no key pressed) makes the kernel prepare the steps up and down and send them ahead
+    (the page script clicks the slider's hidden focus button: ``_states.prepare_around``); so the student's first
+    key press on it is answered in the page, at once."""
+    page = explorers_page
+    index = EXPLORERS.index("PhaseExplorer")
+    box = page.locator(".specmask-explorer").nth(index)
+    assert box.locator(".specmask-focus").count() == 1 and not box.locator(".specmask-focus").is_visible()
+    assert page.evaluate("(i) => document.querySelectorAll('.specmask-explorer')[i]"
+                         ".querySelectorAll(':scope > img.specmask-ahead').length", index) == 0
+    handle = box.locator(".specmask-name-snr_db [role=slider]")
+    handle.focus()
+    page.wait_for_function("""(i) => [...document.querySelectorAll('.specmask-explorer')[i]
+      .querySelectorAll(':scope > img.specmask-ahead')]
+      .filter(img => [...img.classList].some(c => c.startsWith('specmask-at-snr_db-')) && img.complete
+              && img.naturalWidth > 0).length === 3""", arg=index, timeout=30_000)
+    tags = page.evaluate("""(i) => [...document.querySelectorAll('.specmask-explorer')[i]
+      .querySelectorAll(':scope > img.specmask-ahead')].map(img => [...img.classList].find(c => c.startsWith('specmask-at-')))
+      .sort()""", index)
+    assert tags == ["specmask-at-snr_db-n-1.0~1.0", "specmask-at-snr_db-n0.0~1.0", "specmask-at-snr_db-n1.0~1.0"]
+    page.evaluate("""(i) => { window.__firstKey = null; document.querySelectorAll('.specmask-explorer')[i]
+      .addEventListener('specmask-ahead-shown', (e) => { window.__firstKey = e.detail.title; }, {once: true}); }""",
+                  index)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => window.__firstKey !== null", timeout=2_000)  # shown by the page, not the kernel
+    assert "input SNR (dB): -1" in page.evaluate("() => window.__firstKey")

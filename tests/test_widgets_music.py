@@ -20,7 +20,7 @@ def test_mixing_console_solo_mute_faders(stems):
     mixture = sum(stems.values())
     np.testing.assert_allclose(ex.output, mixture, atol=1e-9)              # all faders at 0 dB: the mixture
     np.testing.assert_allclose(sum(ex.estimates.values()), mixture, atol=1e-9)
-    assert len(ex.widget.children) == 2 + len(names) + 3                   # title, power row, one row per stem...
+    assert len(ex.widget.children) == 2 + len(names) + 4                   # title, power row, one row per stem...
 
     before = state(ex)
     ex.update(mute_drums=True)

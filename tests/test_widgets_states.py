@@ -274,6 +274,39 @@ def test_moving_a_slider_sends_the_next_steps_ahead_while_the_kernel_is_idle(pai
     asyncio.run(student())
 
 
+def test_the_focus_on_a_slider_sends_one_step_either_way_ahead(pair):
+    """Every slider has a hidden focus button (a menu or a checkbox has none); when the page clicks it (the
+    student's focus entered the slider), the kernel, once idle, prepares the steps up and down and sends their
+    pictures ahead, before any key press. The explorer focused is the one in use: the other one drops its states."""
+    from specmask_edu.widgets import _controls
+
+    ex = widgets.MaskExplorer(*pair, sr=SR)
+    other = widgets.MaskExplorer(*pair, sr=SR)
+    (row,) = [c for c in ex.widget.children if _controls.FOCUS_CLASS in c._dom_classes]
+    assert row.layout.display == "none" and ex.widget.children[-1] is row
+    buttons = {b._dom_classes[0]: b for b in row.children}
+    sliders = [n for n, c in ex.controls.items() if isinstance(c, (w.FloatSlider, w.IntSlider, w.SelectionSlider))]
+    assert sorted(buttons) == sorted(f"specmask-focus-{n}" for n in sliders) and "mask" not in sliders
+    assert _states.steps_around(ex.controls["snr_db"], 0.0) == [1.0, -1.0]
+    assert _states.steps_around(ex.controls["snr_db"], ex.controls["snr_db"].max) == [ex.controls["snr_db"].max - 1]
+
+    async def student():
+        other.controls["snr_db"].value = 1.0       # the student used the other explorer last
+        await asyncio.sleep(_states.PREPARE_DELAY_S + 1.5)
+        assert len(other._states) > 1
+        buttons["specmask-focus-snr_db"].click()   # ... and now focuses this one's SNR slider
+        assert ex._ahead == [] and len(other._states) == 0
+        await asyncio.sleep(_states.PREPARE_DELAY_S + 2.5)
+        tags = sorted(c for a in ex._ahead for c in a._dom_classes if c.startswith("specmask-at-"))
+        assert tags == ["specmask-at-snr_db-n-1.0~1.0", "specmask-at-snr_db-n0.0~1.0", "specmask-at-snr_db-n1.0~1.0"]
+        assert ex.params["snr_db"] == 0.0 and ex.image.value == ex._states.get(ex.params, ex.canvas.layout_version).frame
+
+    asyncio.run(student())
+    kept = ex._states.get({**ex.params, "snr_db": 1.0}, ex.canvas.layout_version)
+    ex.update(snr_db=1.0)                           # the first key press: answered from the state prepared
+    assert ex.last_timing["kept"] and ex.image.value == kept.frame
+
+
 def test_preparations_give_way_to_a_move_that_waits(pair):
     """A widget message handled in a kernel subshell thread waits for the explorer's lock; the preparations still
     scheduled then do nothing, so the move waits for one preparation at most."""

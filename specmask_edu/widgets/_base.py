@@ -174,10 +174,12 @@ class Explorer:
         self._draw()  # titles and limits of the initial state
         self.canvas.freeze_layout()
         self.canvas.redraw(full=True)
+        focus = _controls.focus_buttons(self.controls)
         self.widget, self.image, self.players_html, self.info_html = _controls.layout(
-            self.title, self.controls, self.control_rows, self.frame_format)
+            self.title, self.controls, self.control_rows, self.frame_format, focus)
         self.widget.static_view = weakref.WeakMethod(self.static_bundle)  # its display carries the static view
         _controls.connect(self.controls, self)
+        _controls.connect_focus(focus, self)
         _controls.close_when_freed(self, self.widget)
         self._sync_controls()
         self._publish()
@@ -432,6 +434,13 @@ class Explorer:
         finally:
             self._moves_waiting -= 1
         _states.prepare_next_step(self, name, old, self.params[name])
+
+    def _on_focus(self, name):
+        """The student's focus entered slider ``name`` (the page script clicks its hidden button:
+        :func:`._controls.focus_buttons`): this is the explorer in use, and once the kernel idles the states one
+        step either way are prepared and sent ahead (:func:`._states.prepare_around`)."""
+        _states.use(self)
+        _states.prepare_around(self, name)
 
     def _sync_controls(self):
         self._syncing = True

@@ -80,6 +80,24 @@ AHEAD_CLASS = "specmask-ahead"
 #: ``Explorer._catch_up`` sends the clips once they stop): the page script dims it and marks it ``aria-busy``.
 PLAYERS_PENDING_CLASS = "specmask-players-pending"
 
+#: The class of the explorer's hidden row of focus buttons, one per slider (:func:`focus_buttons`).
+FOCUS_CLASS = "specmask-focus"
+
+
+def focus_buttons(controls: dict) -> dict:
+    """``{name: button}``: a hidden button for each slider of ``controls`` (class ``specmask-focus-<name>``), which
+    the page script clicks when the student's focus enters that slider: the kernel then prepares the states one
+    step either way before the first key press (``_states.prepare_around``). A widget's own messages are the one
+    way a page can reach the kernel; the buttons are never drawn (``display: none``: no screen reader or Tab key
+    meets them). None for a menu or a checkbox (no step to prepare)."""
+    found = {}
+    for name, control in controls.items():
+        if type(control).__name__ in ("FloatSlider", "IntSlider", "SelectionSlider"):
+            button = w.Button(description=f"prepare the steps next to {name}", layout=w.Layout(display="none"))
+            button.add_class(f"{FOCUS_CLASS}-{name}")
+            found[name] = button
+    return found
+
 
 def ahead_picture(frame_format: str = "jpeg"):
     """A hidden picture of the explorer's box, holding a kept state one slider step away (see the comment above
@@ -243,6 +261,16 @@ _SLIDER_NAMES_JS = """(function () {
     else moved(event.target);  // typing a value into a readout
   });
   document.addEventListener('pointerdown', function (event) { moved(event.target); }, true);
+  // the student's focus entered a slider (a click on its handle, the Tab key): the explorer's hidden button for
+  // that slider tells the kernel, which prepares one step either way before the first key press
+  document.addEventListener('focusin', function (event) {
+    const handle = event.target.closest && event.target.closest('[role=slider]');
+    const control = handle && handle.closest('.specmask-control');
+    const box = control && control.closest('.specmask-explorer');
+    const name = box && tagged(control, 'specmask-name-');
+    const button = name && box.querySelector('.specmask-focus-' + name);
+    if (button) button.click();
+  });
   document.addEventListener('change', function (event) { moved(event.target); }, true);
   document.addEventListener('load', function (event) {  // the kernel's picture arrived: it takes over
     const img = event.target;
@@ -383,6 +411,22 @@ def connect(controls: dict, explorer) -> None:
         control.observe(make_observer(name), names="value")
 
 
+def connect_focus(buttons: dict, explorer) -> None:
+    """Make each of the :func:`focus_buttons` call ``explorer._on_focus(name)`` when the page clicks it (through a
+    weak reference, as :func:`connect`)."""
+    ref = weakref.ref(explorer)
+
+    def make_handler(name):
+        def on_click(_button):
+            target = ref()
+            if target is not None:
+                target._on_focus(name)  # noqa: SLF001
+        return on_click
+
+    for name, button in buttons.items():
+        button.on_click(make_handler(name))
+
+
 def sync(controls: dict, params: dict) -> None:
     """Move the controls to ``params`` (the caller suppresses the observers meanwhile)."""
     for name, control in controls.items():
@@ -437,9 +481,10 @@ class _ExplorerBox(w.VBox):
         display(slider_names_script())
 
 
-def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg"):
+def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg", focus: dict | None = None):
     """The explorer's box: a title, rows of controls (three per row unless ``rows`` lists them by name),
-    the picture, the players and the numbers. Returns ``(box, image, players_html, info_html)``."""
+    the picture, the players and the numbers, and a hidden row holding the ``focus`` buttons
+    (:func:`focus_buttons`), if any. Returns ``(box, image, players_html, info_html)``."""
     image = _Picture(format=frame_format, layout=w.Layout(max_width="100%", height="auto"))
     players_html, info_html = w.HTML(layout=w.Layout(order="2")), w.HTML(layout=w.Layout(order="2"))
     for name, control in controls.items():  # found by the script that shows pictures sent ahead
@@ -451,7 +496,10 @@ def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg"):
     # a row that has no room for every control's minimum width (a laptop screen, a side panel) wraps
     boxes = [w.HBox([controls[name] for name in row], layout=w.Layout(flex_flow="row wrap")) for row in rows]
     header = [w.HTML(f"<b>{_html.escape(title)}</b>")] if title else []
-    box = _ExplorerBox(header + boxes + [image, players_html, info_html])
+    hidden = [w.Box(list(focus.values()), layout=w.Layout(display="none"))] if focus else []
+    for row in hidden:
+        row.add_class(FOCUS_CLASS)
+    box = _ExplorerBox(header + boxes + [image, players_html, info_html] + hidden)
     box.add_class("specmask-explorer")
     return box, image, players_html, info_html
 

@@ -26,7 +26,14 @@ decoded: more than the 50 ms in which a change feels instant. Two things let a s
    the pictures were sent; anything else waits for the kernel as before. A copy of the state shown waits
    there too: keys tapped back and forth make the kernel answer presses the student has already undone, and
    the page shows the copy in place of such a late answer.
-4. **Keys pressed in quick succession send no audio.** The picture and the numbers answer every move; the
+4. **The first key press too.** Nothing has moved before a student's first key press on a slider, so nothing
+   was prepared for it. When the student's focus enters a slider (a click on its handle, the Tab key), the
+   page script clicks that slider's hidden button (``_controls.focus_buttons``: a widget's own message is the
+   one way a page reaches the kernel), and the kernel, once idle, prepares one step up and one step down and
+   sends their pictures ahead (:func:`prepare_around`). ``bench_latency.py`` presses its first key 200 ms after
+   focusing the slider; a key that comes while the kernel still prepares waits for that one preparation and is
+   then answered from it.
+5. **Keys pressed in quick succession send no audio.** The picture and the numbers answer every move; the
    player table (its audio) follows once the kernel idles, or, for moves less than :data:`PLAYERS_DELAY_S`
    apart, once no move came for that long, and is marked as updating (dimmed, ``aria-busy``) until then. The
    page would otherwise spend ~100-200 ms per move taking in audio of states passed over while the next key
@@ -53,7 +60,7 @@ from dataclasses import dataclass
 from . import _controls
 
 __all__ = ["KeptState", "StateCache", "state_key", "next_step", "one_step", "steps_to_prepare", "neighbours",
-           "prepare_next_step", "use",
+           "prepare_next_step", "steps_around", "prepare_around", "use",
            "when_idle", "MAX_STATES", "IDLE_DELAY_S", "PLAYERS_DELAY_S", "PREPARE_DELAY_S",
            "AHEAD_PICTURES"]
 
@@ -272,14 +279,35 @@ def prepare_next_step(explorer, name: str, old, new) -> bool:
     likely to ask for next (:func:`steps_to_prepare`: the same move again, then one step either way), one at a
     time, and after each send the browser the pictures of the kept states one step away
     (:meth:`Explorer._offer_ahead`), so that the next key press is answered in the browser.
-
     Each preparation is its own turn of the kernel's event loop: a student's move that arrives meanwhile waits
     for one preparation at most, and cancels the rest. Needs a running event loop (the kernel's); returns True
     if a preparation was scheduled.
     """
+    return _schedule(explorer, name, steps_to_prepare(explorer.controls[name], old, new))
+
+
+def steps_around(control, value) -> list:
+    """The values one step up and one step down from ``value`` on a slider (:func:`one_step`), in that order;
+    those past an end are left out (none for a menu or a checkbox)."""
+    found = [one_step(control, value, direction) for direction in (1, -1)]
+    return [v for v in found if v is not None][:MAX_STATES - 1]
+
+
+def prepare_around(explorer, name: str) -> bool:
+    """The student's focus entered slider ``name`` (a click on its handle, or the Tab key; the page script tells
+    the kernel: ``Explorer._on_focus``): before any key press, once the kernel is idle, prepare the states one
+    step up and one step down (:func:`steps_around`) as :func:`prepare_next_step` does, and send their
+    pictures ahead. So the first key press on a slider is answered in the browser, like the ones after it.
+    Returns True if a preparation was scheduled."""
+    return _schedule(explorer, name, steps_around(explorer.controls[name], explorer.params[name]))
+
+
+def _schedule(explorer, name: str, candidates: list) -> bool:
+    """Prepare ``candidates`` (values of slider ``name``, the other controls as they are) one per turn of the
+    kernel's event loop, from :data:`PREPARE_DELAY_S` on, offering the pictures one step away after each; cancels
+    the preparation scheduled before. Returns True if one was scheduled (False outside an event loop)."""
     global _pending
     cancel_pending()
-    candidates = steps_to_prepare(explorer.controls[name], old, new)
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # a script or a test: nothing runs while idle
