@@ -661,7 +661,44 @@ def bench_lesson(browser, server, runtime_dir, path, args) -> list[dict]:
     return rows
 
 
+class busy_cores:
+    """``with busy_cores(n):`` keeps ``n`` processes spinning on the CPU (normal priority) meanwhile, standing in for
+    the other work of a shared machine (``--busy-cores``): the measurement under a known load, not whatever load
+    the machine happens to have. Each process stops when the block ends (or when this one dies: it reads its
+    stdin, which is closed then)."""
+
+    SPIN = ("import select, sys\n"
+            "while not select.select([sys.stdin], [], [], 0)[0]:\n"
+            "    for _ in range(100_000): pass\n")
+
+    def __init__(self, n: int):
+        self.n, self.processes = n, []
+
+    def __enter__(self):
+        import subprocess
+
+        self.processes = [subprocess.Popen([sys.executable, "-c", self.SPIN], stdin=subprocess.PIPE)
+                          for _ in range(self.n)]
+        return self
+
+    def __exit__(self, *exc):
+        for proc in self.processes:
+            proc.stdin.close()
+        for proc in self.processes:
+            try:
+                proc.wait(timeout=10)
+            except Exception:  # noqa: BLE001 - it must not outlive the benchmark
+                proc.kill()
+                proc.wait()
+        return False
+
+
 def run(args) -> tuple[list[dict], dict]:
+    with busy_cores(args.busy_cores):
+        return _run(args)
+
+
+def _run(args) -> tuple[list[dict], dict]:
     from playwright.sync_api import sync_playwright
 
     from _jupyterlab import CHROMIUM, CHROMIUM_ARGS, APT_INSTALL, LabServer
@@ -669,7 +706,8 @@ def run(args) -> tuple[list[dict], dict]:
     if not CHROMIUM.exists():
         raise SystemExit(f"Chromium not found at {CHROMIUM}; install it with: {APT_INSTALL}")
     paths = lesson_paths(args.lessons)
-    meta = {"load_before": os.getloadavg(), "started": time.strftime("%Y-%m-%d %H:%M")}
+    meta = {"load_before": os.getloadavg(), "started": time.strftime("%Y-%m-%d %H:%M"),
+            "busy_cores": getattr(args, "busy_cores", 0)}
     rows = []
     with tempfile.TemporaryDirectory(prefix="specmask_latency_") as workdir:
         # LabServer serves a *copy* of the notebooks from the temporary folder (nothing is written back)
@@ -710,7 +748,9 @@ def machine(meta) -> str:
             f"load average {b[0]:.1f} / {b[1]:.1f} / {b[2]:.1f} (1/5/15 min) before and "
             f"{a[0]:.1f} / {a[1]:.1f} / {a[2]:.1f} after; JupyterLab {jupyterlab.__version__}, "
             f"Chromium {_chromium_version()}, NumPy {numpy.__version__}, matplotlib {matplotlib.__version__}; "
-            f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
+            f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"
+            + (f"; **{meta['busy_cores']} process(es) kept spinning on the CPU throughout** (`--busy-cores "
+               f"{meta['busy_cores']}`: a shared machine's other work)" if meta.get("busy_cores") else ""))
 
 
 def _chromium_version() -> str:
@@ -777,10 +817,14 @@ def write_markdown(rows, meta, args, path: Path = RESULTS):
             f"{r['load'][0]:.1f} → {r['load'][1]:.1f} |")
     busy = max([meta["load_before"][0], meta["load_after"][0]] + [x for r in rows for x in r.get("load", ())])
     if busy > 0.5 * (os.cpu_count() or 1):
+        why = ("from the processes the benchmark kept spinning and other work" if meta.get("busy_cores")
+               else "from other work")
+        then = ("this is the run under load on purpose" if meta.get("busy_cores")
+                else "re-run on an idle machine for the verdict")
         lines += ["", f"**The machine was busy** (1-minute load average up to {busy:.1f} on {os.cpu_count()} CPUs, "
-                  "from other work): the kernel, the JupyterLab server and Chromium waited for a core, so these "
-                  "numbers are pessimistic; compare *kernel CPU* with *kernel: frame ready* (wall clock) to see how "
-                  "much. Re-run on an idle machine for the verdict."]
+                  f"{why}): the kernel, the JupyterLab server and Chromium waited for a core, so these numbers are "
+                  "pessimistic; compare *kernel CPU* with *kernel: frame ready* (wall clock) to see how much; "
+                  f"{then}."]
     timed = [r for r in rows if "error" not in r]
     missed = [f"{r['lesson']} `{r['explorer']}`" for r in timed if not r["met"]]
     jumps_missed = [f"{r['lesson']} `{r['explorer']}`" for r in timed if r.get("jump_met") is False]
@@ -860,6 +904,8 @@ def parse_args(argv=None):
     parser.add_argument("--freeze-players", action="store_true",
                         help="what-if: never re-send the players' audio after the first update (not what a student "
                              "gets; shows what re-sending costs)")
+    parser.add_argument("--busy-cores", type=int, default=0, help="keep this many processes spinning on the CPU "
+                        "while measuring, for a known load (default 0)")
     parser.add_argument("--raw", type=Path, default=None, help="also write every row's raw record as JSON here")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"the Markdown file (default {RESULTS})")
     args = parser.parse_args(argv)
@@ -867,6 +913,8 @@ def parse_args(argv=None):
         parser.error("--presses must be at least 1")
     if args.run < 1:
         parser.error("--run must be at least 1")
+    if not 0 <= args.busy_cores <= 2 * (os.cpu_count() or 1):
+        parser.error(f"--busy-cores must be between 0 and {2 * (os.cpu_count() or 1)}")
     if not 0 <= args.jumps <= len(JUMP_POSITIONS):
         parser.error(f"--jumps must be between 0 and {len(JUMP_POSITIONS)}")
     return args

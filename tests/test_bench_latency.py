@@ -94,6 +94,35 @@ def test_markdown_has_before_after_target_and_load(tmp_path):
     assert "Target **NOT met** by 1 of 2 explorers: 04 `polar`; not measured (error): 05 (lesson)." in text
 
 
+def test_busy_cores_spin_while_measuring_and_stop_after(tmp_path):
+    import time
+
+    with bench_latency.busy_cores(2) as busy:
+        assert len(busy.processes) == 2
+        start = [_cpu_seconds(proc.pid) for proc in busy.processes]
+        time.sleep(1.0)
+        assert all(proc.poll() is None for proc in busy.processes)
+        used = [_cpu_seconds(proc.pid) - s for proc, s in zip(busy.processes, start)]
+    assert all(u > 0.2 for u in used), used                   # they spin (a core each, shared with the rest)
+    assert all(proc.poll() is not None for proc in busy.processes)
+    meta = {"started": "2026-12-01 10:00", "load_before": (2.0, 1.5, 1.0), "load_after": (3.0, 2.0, 1.5),
+            "busy_cores": 1}
+    out = tmp_path / "latency.md"
+    bench_latency.write_markdown([_row([40] * 20)], meta, bench_latency.parse_args(["--busy-cores", "1"]), out)
+    text = out.read_text()
+    assert "1 process(es) kept spinning on the CPU throughout** (`--busy-cores 1`" in text
+    assert "this is the run under load on purpose" in text
+    with pytest.raises(SystemExit):
+        bench_latency.parse_args(["--busy-cores", "-1"])
+
+
+def _cpu_seconds(pid: int) -> float:
+    import os
+
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_key_press_gives_one_new_picture_and_sane_numbers(browser, tmp_path_factory):
