@@ -13,7 +13,8 @@ picture changes. For every lesson a throwaway JupyterLab (temporary settings, a 
 Cells runs the lesson, and every explorer in it (a widget box holding an explorer picture; named by the
 last line of its cell, ``mask_explorer.widget``) is measured on its first enabled slider:
 
-1. **Paced presses.** ``--presses`` times: focus the slider handle, press ArrowRight or ArrowLeft
+1. **Paced presses.** Focus the slider handle (which makes the kernel prepare one step either way:
+   ``_states.prepare_around``), wait 200 ms, then ``--presses`` times: press ArrowRight or ArrowLeft
    (``--run`` presses one way, then back; turning early at an end of the slider), wait until the new
    picture is in, pause ``--pause-ms`` so updates never queue. Timestamps are taken *in the page*
    (``performance.now()`` clock): the key's ``keydown`` event, the ``src`` change of the picture's <img> (a
