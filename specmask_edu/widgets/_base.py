@@ -138,6 +138,7 @@ class Explorer:
 
     def __init__(self, sr: int = DEFAULT_SR, transcript: str | None = None, **initial):
         self._lock = threading.RLock()  # see _one_at_a_time
+        self._count_lock = threading.Lock()  # for ``_moves_waiting``
         self.sr = check_sr(sr)
         if transcript is not None and not isinstance(transcript, str):
             raise SpecmaskInputError(f"`transcript` must be the words spoken in the target clip as a string (or "
@@ -417,30 +418,34 @@ class Explorer:
         if self._syncing:
             return
         _states.use(self)
-        old = self.params[name]
-        self._moves_waiting += 1
+        with self._count_lock:  # atomic: moves may come in two threads (the kernel's main shell and a subshell)
+            self._moves_waiting += 1
         try:
-            with self._lock:
+            with self._lock:  # (a preparation in another thread swaps ``params`` while it computes)
+                old = self.params[name]
                 self._deferring = True  # the players wait until the kernel idles (``_catch_up``)
                 try:
                     self.update(**{name: value})
                 finally:
                     self._deferring = False
+                new = self.params[name]
         except SpecmaskInputError as err:  # show the problem in the widget instead of losing it in a log
             self.info_html.value = f"<span style='color:#b00'>{_html.escape(str(err))}</span>"
             self._sync_controls()
             self._offer_ahead(withdraw=True)  # a picture the page may have shown ahead is taken back
             return
         finally:
-            self._moves_waiting -= 1
-        _states.prepare_next_step(self, name, old, self.params[name])
+            with self._count_lock:
+                self._moves_waiting -= 1
+        _states.prepare_next_step(self, name, old, new)
 
     def _on_focus(self, name):
         """The student's focus entered slider ``name`` (the page script clicks its hidden button:
         :func:`._controls.focus_buttons`): this is the explorer in use, and once the kernel idles the states one
         step either way are prepared and sent ahead (:func:`._states.prepare_around`)."""
         _states.use(self)
-        _states.prepare_around(self, name)
+        with self._lock:  # the values shown, not those of a preparation running in another thread
+            _states.prepare_around(self, name)
 
     def _sync_controls(self):
         self._syncing = True

@@ -312,21 +312,28 @@ def _schedule(explorer, name: str, candidates: list) -> bool:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # a script or a test: nothing runs while idle
         return False
-    ref, params = weakref.ref(explorer), dict(explorer.params)
+    with explorer._lock:  # noqa: SLF001 - the values shown (a preparation in another thread swaps them meanwhile)
+        params = dict(explorer.params)
+    ref = weakref.ref(explorer)
 
     def prepare(first: bool, left: list):
         global _pending
         _pending = None
         target = ref()
-        if target is None or target.params != params or target._moves_waiting:  # noqa: SLF001
-            return  # moved since (or a move waits for the kernel): these are not the next steps any more
-        if first and target._players_early:  # noqa: SLF001 - the players of the state shown go first
-            target.catch_up_now()
-        if left:
-            target.prepare(**{name: left[0]})
-        if target.params != params or target._moves_waiting:  # noqa: SLF001 - a move came in meanwhile
+        if target is None:
             return
-        target._offer_ahead()  # noqa: SLF001
+        # Under the explorer's lock: with the kernel's main shell and a subshell, moves and preparations may come
+        # in two threads, and ``params`` is the prepared state's while a preparation computes.
+        with target._lock:  # noqa: SLF001
+            if target.params != params or target._moves_waiting:  # noqa: SLF001
+                return  # moved since (or a move waits for the kernel): these are not the next steps any more
+            if first and target._players_early:  # noqa: SLF001 - the players of the state shown go first
+                target.catch_up_now()
+            if left:
+                target.prepare(**{name: left[0]})
+            if target.params != params or target._moves_waiting:  # noqa: SLF001 - a move came in meanwhile
+                return
+            target._offer_ahead()  # noqa: SLF001
         if len(left) > 1:
             _pending = loop.call_later(0.0, prepare, False, left[1:])
 
