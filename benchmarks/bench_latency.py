@@ -434,6 +434,9 @@ def measure_explorer(page, index: int, slider: int, presses: int, pause_ms: int,
         if abs(target - at["now"]) < span / 40:
             continue  # on (or next to) the handle: the value would not change
         x, y = track["x"] + fraction * track["width"], track["y"] + track["height"] / 2
+        # noUiSlider (ipywidgets' slider) ignores a press on its track while the handle still glides to the
+        # last click (class noUi-state-tap, 300 ms): a student's second click that soon does nothing either
+        page.wait_for_function("() => !document.querySelector('.noUi-state-tap')", timeout=5_000)
         loaded, _, missing, _ = one_press(lambda: page.mouse.click(x, y))
         jump_latency.append(loaded)
         jump_missing += missing

@@ -230,6 +230,17 @@ def test_the_kept_states_one_step_away_are_sent_to_the_browser(pair):
     ex.update(snr_db=1.0)
     ex._offer_ahead()
     assert sent == []
+    ex._states.clear()                                  # the student's focus goes to another slider, lc_db
+    ex._states.put(ex.params, shown := _states.KeptState(ex._results(), ex.image.value, ex.image.tooltip, "",
+                                                          ex.canvas.layout_version))
+    assert ex.prepare(lc_db=1.0)
+    ex._offer_ahead()                                   # the state shown is the same picture, tagged for lc_db now
+    tags = sorted(c for a in ex._ahead for c in a._dom_classes if c.startswith("specmask-at-"))
+    assert tags == ["specmask-at-lc_db-n0.0~1.0", "specmask-at-lc_db-n1.0~1.0"], tags
+    held = {next(c for c in a._dom_classes if c.startswith("specmask-at-")): a for a in ex._ahead if len(a._dom_classes) == 3}
+    assert held["specmask-at-lc_db-n0.0~1.0"].value == shown.frame
+    assert [change["owner"] for change in sent] == [held["specmask-at-lc_db-n1.0~1.0"]]  # the state shown: not re-sent
+    sent.clear()
     ex.update(mask="IBM")                               # another control: nothing kept is one step away
     ex._offer_ahead()
     assert all(a._dom_classes == ("specmask-ahead",) for a in ex._ahead) and sent == []

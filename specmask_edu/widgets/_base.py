@@ -165,7 +165,7 @@ class Explorer:
         # when the last student's move came (time.monotonic), and whether its players go before what is prepared
         self._last_move_at, self._players_early = -math.inf, True
         #: Hidden pictures in the browser holding kept states one step away (:meth:`_offer_ahead`), made at the
-        #: first offer; what each holds: ``(state key, layout version)`` or None.
+        #: first offer; what each holds: ``(state key, layout version, slider name)`` or None.
         self._ahead, self._ahead_holds = [], []
         #: Students' moves received and not yet shown (a widget message may wait in a kernel subshell thread for
         #: a preparation to finish): the preparations still scheduled give way to them (``_states``).
@@ -364,7 +364,10 @@ class Explorer:
         if shown is not None:  # and the state shown, for that slider: the page shows it in place of a late answer
             name = wanted[0][0]
             wanted.append((name, self.params[name], shown))
-        keys = [(_states.state_key({**self.params, name: value}), kept.layout_version) for name, value, kept in wanted]
+        # what a picture holds: the state, the layout, and the slider its tag names (the state shown, held for one
+        # slider, is tagged again for another: the same bytes, so only its classes are sent)
+        keys = [(_states.state_key({**self.params, name: value}), kept.layout_version, name)
+                for name, value, kept in wanted]
         if wanted and not self._ahead:
             self._ahead = [_controls.ahead_picture(self.frame_format) for _ in range(_states.AHEAD_PICTURES)]
             self._ahead_holds = [None] * len(self._ahead)
@@ -374,7 +377,10 @@ class Explorer:
         for (name, value, kept), key in zip(wanted, keys):
             if key in self._ahead_holds:
                 continue
-            i = free.pop(0)
+            # a free picture holding this state tagged for another slider already has its bytes: only re-tagged
+            same = [j for j in free if self._ahead_holds[j] is not None and self._ahead_holds[j][:2] == key[:2]]
+            i = same[0] if same else free[0]
+            free.remove(i)
             with self._ahead[i].hold_sync():
                 self._ahead[i].value = kept.frame
                 self._ahead[i].tooltip = kept.alt
