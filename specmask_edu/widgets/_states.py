@@ -279,6 +279,7 @@ def prepare_next_step(explorer, name: str, old, new) -> bool:
     likely to ask for next (:func:`steps_to_prepare`: the same move again, then one step either way), one at a
     time, and after each send the browser the pictures of the kept states one step away
     (:meth:`Explorer._offer_ahead`), so that the next key press is answered in the browser.
+
     Each preparation is its own turn of the kernel's event loop: a student's move that arrives meanwhile waits
     for one preparation at most, and cancels the rest. Needs a running event loop (the kernel's); returns True
     if a preparation was scheduled.
