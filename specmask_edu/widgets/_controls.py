@@ -497,8 +497,8 @@ def layout(title: str, controls: dict, rows=None, frame_format: str = "jpeg", fo
     boxes = [w.HBox([controls[name] for name in row], layout=w.Layout(flex_flow="row wrap")) for row in rows]
     header = [w.HTML(f"<b>{_html.escape(title)}</b>")] if title else []
     hidden = [w.Box(list(focus.values()), layout=w.Layout(display="none"))] if focus else []
-    for row in hidden:
-        row.add_class(FOCUS_CLASS)
+    if hidden:
+        hidden[0].add_class(FOCUS_CLASS)
     box = _ExplorerBox(header + boxes + [image, players_html, info_html] + hidden)
     box.add_class("specmask-explorer")
     return box, image, players_html, info_html

@@ -84,8 +84,8 @@ class MixingConsoleExplorer(Explorer):
         # The masked mixtures, which only the inverse STFTs read: one array, written over at every change of p.
         # A new one each time cost the first changes ~40 ms more (20 MB of fresh memory: the kernel maps and
         # zeroes its pages; measured with the chorale's 4 stems of 9.6 s).
-        self._masked = np.zeros(self.stem_magnitudes.shape, dtype=np.complex128)
-        self._masked[...] = 0.0  # touched now (np.zeros may leave the pages unmapped), not at the first change
+        # np.full writes every page now (np.zeros may leave them unmapped until the first change touches them)
+        self._masked = np.full(self.stem_magnitudes.shape, 0.0, dtype=np.complex128)
         # the power and input menu on the first row, then one row per stem: fader, mute, solo
         self.control_rows = [["power", "source"]] + [[f"gain_{n}", f"mute_{n}", f"solo_{n}"] for n in self.names]
         super().__init__(sr, **initial)
